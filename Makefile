@@ -1,0 +1,40 @@
+# sklspec developer commands. Only Python 3.10+ and pip are needed.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+# constraints.txt pins torch to the CPU wheel (2.13.0); the package itself
+# accepts any torch >= 2.2.
+CONSTRAINTS := -c constraints.txt
+STAMP  := $(VENV)/.sklspec-installed
+
+.PHONY: demo test lint format docs install clean bench
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet $(CONSTRAINTS) "torch==2.13.0"
+	$(PIP) install --quiet $(CONSTRAINTS) -e ".[dev,rocket,cubist,plot,docs]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/sklspec demo --output sklspec-demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sklspec tests benchmarks docs
+	$(VENV)/bin/ruff format --check sklspec tests benchmarks docs
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format sklspec tests benchmarks docs
+	$(VENV)/bin/ruff check --fix sklspec tests benchmarks docs
+
+test: lint
+	$(PY) -m pytest -q --durations=15 tests
+
+docs: $(STAMP)
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache

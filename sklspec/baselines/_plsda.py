@@ -1,0 +1,282 @@
+"""Partial least squares discriminant analysis (PLS-DA)."""
+
+# SPDX-License-Identifier: BSD-3-Clause
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+
+__all__ = ["PLSDAClassifier"]
+
+
+def _one_hot(y_encoded: np.ndarray, n_classes: int) -> np.ndarray:
+    """One column per class, ``1.0`` for the sample's class and ``0.0`` elsewhere."""
+    return (y_encoded[:, None] == np.arange(n_classes)).astype(np.float64)
+
+
+def _binary_or_full_decision(scores: np.ndarray) -> np.ndarray:
+    """Follow scikit-learn's convention for ``decision_function``.
+
+    With two classes a 1-D score, positive for ``classes_[1]``; otherwise the
+    full ``(n_samples, n_classes)`` array.
+    """
+    if scores.shape[1] == 2:
+        return scores[:, 1] - scores[:, 0]
+    return scores
+
+
+class PLSDAClassifier(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClassifierMixin, BaseEstimator
+):
+    """Partial least squares discriminant analysis (PLS-DA).
+
+    PLS-DA [1]_ [2]_ is the chemometrics workhorse for classifying spectra: a
+    PLS2 regression (:class:`~sklearn.cross_decomposition.PLSRegression`) of the
+    spectra on a one-hot coding of the classes, followed by the rule "assign
+    the class whose column of the regression output is largest".
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Number of latent variables (PLS components) requested. The number
+        actually used, :attr:`n_components_`, is
+        ``min(n_components, n_features, n_samples - 1)`` (and at least 1): a PLS
+        model cannot have more latent variables than spectral points, nor more
+        than the rank of the centred training set. The value is clipped
+        silently, so that a grid over ``n_components`` stays valid on small
+        cross-validation folds.
+    scale : bool, default=True
+        Whether the inner PLS scales ``X`` (and the one-hot targets) to unit
+        variance; see :class:`~sklearn.cross_decomposition.PLSRegression`.
+    max_iter : int, default=500
+        Maximum number of NIPALS iterations per component.
+    tol : float, default=1e-6
+        Convergence tolerance of the NIPALS inner loop.
+
+    Attributes
+    ----------
+    pls_ : PLSRegression
+        The fitted PLS regression of ``X`` on the one-hot targets.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels known to the classifier.
+    n_components_ : int
+        Number of latent variables actually used (see ``n_components``).
+    n_iter_ : int
+        Largest number of NIPALS iterations run for one component (equal to
+        ``max_iter`` when a component did not converge); the per-component
+        counts are in ``pls_.n_iter_``.
+    n_features_in_ : int
+        Number of features (spectral points) seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit`. Defined only when ``X`` has
+        feature names that are all strings.
+
+    See Also
+    --------
+    sklearn.cross_decomposition.PLSRegression : The regression underneath.
+    ELMClassifier : A non-linear, randomised alternative.
+
+    Notes
+    -----
+    The targets are coded with one column per class, also for two classes
+    (some texts use a single ``{0, 1}`` column there; with two columns the two
+    outputs of the PLS model sum to one and the decision is the same).
+
+    :meth:`decision_function` returns the raw PLS outputs ``(n_samples,
+    n_classes)``; with two classes it returns, as scikit-learn classifiers do,
+    the 1-D difference ``output[:, 1] - output[:, 0]``, positive for
+    ``classes_[1]``.
+
+    :meth:`predict_proba` is the softmax of the PLS outputs. It is not
+    calibrated: the outputs live on the 0–1 scale of the one-hot coding, so
+    the probabilities are soft (two classes perfectly predicted give
+    ``0.73 / 0.27``). It is strictly monotonic in the outputs, hence
+    argmax-consistent with :meth:`predict` and rank-consistent with
+    :meth:`decision_function`, which is what ROC curves need. Wrap the model in
+    :class:`~sklearn.calibration.CalibratedClassifierCV` when calibrated
+    probabilities matter. (The other common choice, clipping negative outputs
+    to zero and renormalising, creates ties whenever an output exceeds one.)
+
+    References
+    ----------
+    .. [1] M. Barker and W. Rayens, "Partial least squares for
+       discrimination", Journal of Chemometrics, 17(3), 166-173, 2003.
+    .. [2] D. Ballabio and V. Consonni, "Classification tools in chemistry.
+       Part 1: linear models. PLS-DA", Analytical Methods, 5, 3790-3798, 2013.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklspec.baselines import PLSDAClassifier
+    >>> X, y = make_classification(n_samples=100, n_features=30, random_state=0)
+    >>> clf = PLSDAClassifier(n_components=3).fit(X, y)
+    >>> clf.predict(X[:5]).shape
+    (5,)
+    >>> clf.predict_proba(X[:2]).sum(axis=1)
+    array([1., 1.])
+    >>> clf.transform(X).shape
+    (100, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "scale": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_components: int = 2,
+        *,
+        scale: bool = True,
+        max_iter: int = 500,
+        tol: float = 1e-6,
+    ):
+        self.n_components = n_components
+        self.scale = scale
+        self.max_iter = max_iter
+        self.tol = tol
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the PLS regression of ``X`` on the one-hot coded classes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training spectra.
+        y : array-like of shape (n_samples,)
+            Class labels. At least two classes are required.
+
+        Returns
+        -------
+        self : PLSDAClassifier
+            Fitted classifier.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
+        check_classification_targets(y)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        if self.classes_.shape[0] < 2:
+            raise ValueError(
+                "PLSDAClassifier needs samples of at least 2 classes in the data, "
+                f"but the data contain only one class: {self.classes_[0]!r}."
+            )
+        n_samples, n_features = X.shape
+        self.n_components_ = int(
+            max(1, min(self.n_components, n_features, n_samples - 1))
+        )
+        self.pls_ = PLSRegression(
+            n_components=self.n_components_,
+            scale=self.scale,
+            max_iter=self.max_iter,
+            tol=self.tol,
+        ).fit(X, _one_hot(y_encoded, self.classes_.shape[0]))
+        self.n_iter_ = int(max(self.pls_.n_iter_))
+        self._n_features_out = self.n_components_
+        return self
+
+    def _pls_output(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        return np.asarray(self.pls_.predict(X), dtype=np.float64).reshape(
+            X.shape[0], -1
+        )
+
+    def decision_function(self, X) -> np.ndarray:
+        """Return the PLS outputs, one column per class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The PLS regression outputs. With two classes, the 1-D difference
+            ``output[:, 1] - output[:, 0]`` (positive for ``classes_[1]``).
+        """
+        return _binary_or_full_decision(self._pls_output(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Predict the class whose PLS output is largest.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        scores = self._pls_output(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Softmax of the PLS outputs (soft, not calibrated; see Notes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to one; columns follow :attr:`classes_`.
+        """
+        return softmax(self._pls_output(X), axis=1)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities; columns follow :attr:`classes_`.
+        """
+        return log_softmax(self._pls_output(X), axis=1)
+
+    def transform(self, X) -> np.ndarray:
+        """Project spectra on the PLS latent variables (the x scores).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        x_scores : ndarray of shape (n_samples, n_components_)
+            Scores of ``X`` on the latent variables.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+        return self.pls_.transform(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags

@@ -1,0 +1,353 @@
+"""The ``sklspec`` command line.
+
+``sklspec demo``
+    The main job on the embedded default: a synthetic NIR-like set (or
+    ``--data PATH``), every baseline and embedder pipeline compared in
+    cross-validation on the same folds, a leaderboard on screen and CSV / JSON
+    (and a PNG chart when matplotlib is installed) in an output folder.
+``sklspec compare --data PATH --target NAME``
+    The same on a user's file (npz schema or wide CSV).
+``sklspec models``
+    The model names available in this environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ._version import __version__
+
+TASKS = ("classification", "regression")
+
+
+class CLIError(Exception):
+    """An error reported to the user as ``sklspec: error: ...`` (exit code 2)."""
+
+
+def _infer_task(y) -> str:
+    from sklearn.utils.multiclass import type_of_target
+
+    kind = type_of_target(y)
+    if kind in ("binary", "multiclass"):
+        return "classification"
+    if kind in ("continuous", "continuous-multioutput"):
+        return "regression"
+    raise CLIError(
+        f"cannot tell whether the target is classes or values (type {kind!r}); "
+        "choose another --target."
+    )
+
+
+def available_models(task: str, *, random_state: int = 0, quick: bool = False):
+    """Return the models the CLI compares: name -> (pipeline, param_grid).
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+        The learning task.
+    random_state : int
+        Seed of every model.
+    quick : bool
+        Use cheaper settings for the neural pipelines (the demo's default).
+
+    Returns
+    -------
+    models : dict
+        Baselines from :func:`sklspec.baselines.make_baselines` followed by the
+        self-supervised pipelines of :func:`sklspec.embedders.make_ssl_models`
+        where available.
+    """
+    from .baselines import make_baselines
+
+    models = dict(make_baselines(task, random_state=random_state))
+    try:
+        from .finetune import make_ssl_models
+    except ImportError:  # pragma: no cover - during development only
+        return models
+    models.update(make_ssl_models(task, random_state=random_state, quick=quick))
+    return models
+
+
+def _select(models: dict, names: list[str] | None) -> dict:
+    if not names:
+        return models
+    lookup = {name.lower(): name for name in models}
+    unknown = [n for n in names if n.lower() not in lookup]
+    if unknown:
+        raise CLIError(
+            f"unknown model name(s) {unknown}; available: {', '.join(models)} "
+            "(see `sklspec models`)."
+        )
+    return {lookup[n.lower()]: models[lookup[n.lower()]] for n in names}
+
+
+def _wrap(pipeline, grid, inner_cv: int, task: str):
+    """Tune ``pipeline`` over ``grid`` with an inner CV (nested CV)."""
+    if not grid:
+        return pipeline
+    from sklearn.model_selection import GridSearchCV
+
+    scoring = "accuracy" if task == "classification" else "r2"
+    return GridSearchCV(pipeline, grid, cv=inner_cv, scoring=scoring, n_jobs=1)
+
+
+def _load(args):
+    from .datasets import load_spectra, make_spectra
+
+    if args.data is None:
+        bunch = make_spectra(
+            n_samples=args.n_samples,
+            task=args.task or "classification",
+            random_state=args.random_state,
+        )
+        name = f"make_spectra(n_samples={args.n_samples}, random_state=" + (
+            f"{args.random_state})"
+        )
+        return bunch.X, bunch.y, None, name
+    try:
+        bunch = load_spectra(args.data, target=args.target)
+    except FileNotFoundError as exc:
+        raise CLIError(str(exc).strip("'\"")) from exc
+    except (KeyError, ValueError) as exc:
+        raise CLIError(str(exc).strip("'\"")) from exc
+    y = np.asarray(bunch.y)
+    if y.ndim == 2:
+        if y.shape[1] != 1:
+            names = list(getattr(bunch, "target_names", []) or [])
+            raise CLIError(
+                f"{args.data} has {y.shape[1]} targets {names}; pick one with "
+                "--target NAME."
+            )
+        y = y[:, 0]
+    X = np.asarray(bunch.X, dtype=float)
+    groups = None if not args.groups else np.asarray(_lookup_groups(bunch, args.groups))
+    if y.dtype.kind == "f":
+        keep = np.isfinite(y)
+        if not keep.all():
+            print(
+                f"note: {int((~keep).sum())} spectra without a target value "
+                "are left out.",
+                file=sys.stderr,
+            )
+            X, y = X[keep], y[keep]
+            groups = None if groups is None else groups[keep]
+    return X, y, groups, str(args.data)
+
+
+def _lookup_groups(bunch, key):
+    for source in (bunch, getattr(bunch, "extras", {}) or {}):
+        if key in source:
+            return source[key]
+    raise CLIError(f"--groups {key!r} is not a key of the data file.")
+
+
+def _machine() -> dict:
+    import sklearn
+    import torch
+
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "torch": torch.__version__,
+        "scikit_learn": sklearn.__version__,
+        "sklspec": __version__,
+        "device": "cpu",
+    }
+
+
+def _progress(stream):
+    def report(name, index, total, result):
+        if result is None:
+            print(f"[{index + 1}/{total}] {name} ...", file=stream, flush=True)
+        else:
+            print(f"[{index + 1}/{total}] {name} done", file=stream, flush=True)
+
+    return report
+
+
+def _plot(frame, metric: str, path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    mean_col, std_col = f"{metric}_mean", f"{metric}_std"
+    if mean_col not in frame:
+        return False
+    frame = frame.sort_values(mean_col)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(frame) + 1.2))
+    ax.barh(frame.index.astype(str), frame[mean_col], xerr=frame.get(std_col))
+    ax.set_xlabel(f"{metric} (mean ± std over folds)")
+    ax.set_title("sklspec leaderboard")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def _run_compare(args, command: str) -> int:
+    from .evaluation import compare
+
+    t0 = time.perf_counter()
+    X, y, groups, source = _load(args)
+    task = args.task or _infer_task(y)
+    models = _select(
+        available_models(task, random_state=args.random_state, quick=args.quick),
+        args.models,
+    )
+    estimators = {
+        name: _wrap(pipe, grid, args.inner_cv, task)
+        for name, (pipe, grid) in models.items()
+    }
+    print(
+        f"sklspec {__version__}: {task} on {source}: {X.shape[0]} spectra x "
+        f"{X.shape[1]} points, {len(estimators)} models, {args.cv}-fold CV",
+        file=sys.stderr,
+    )
+    result = compare(
+        estimators,
+        X,
+        y,
+        cv=args.cv,
+        groups=groups,
+        n_jobs=args.n_jobs,
+        progress=True,
+        random_state=args.random_state,
+        error_score=np.nan,
+    )
+    wall = time.perf_counter() - t0
+    print(result)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    result.to_csv(out / "results.csv")
+    payload = {
+        "command": command,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data": source,
+        "task": task,
+        "n_spectra": int(X.shape[0]),
+        "n_points": int(X.shape[1]),
+        "cv": args.cv,
+        "wall_seconds": round(wall, 2),
+        "machine": _machine(),
+        "results": result.to_dict(),
+    }
+    (out / "results.json").write_text(json.dumps(payload, indent=2, default=str))
+    written = ["results.csv", "results.json"]
+    try:
+        frame = result.to_frame()
+    except ImportError:
+        frame = None
+    if frame is not None:
+        metric = "accuracy" if task == "classification" else "r2"
+        if _plot(frame, metric, out / "leaderboard.png"):
+            written.append("leaderboard.png")
+    print(
+        f"\nwrote {', '.join(written)} to {out}/ in {wall:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_models(args) -> int:
+    for task in TASKS if args.task is None else (args.task,):
+        names = list(available_models(task, quick=True))
+        print(f"{task}: {', '.join(names)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``sklspec`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser.
+    """
+    parser = argparse.ArgumentParser(
+        prog="sklspec",
+        description="Self-supervised learning for spectra, compared in "
+        "cross-validation against the classic chemometrics baselines.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, *, data_required: bool):
+        p.add_argument(
+            "--data",
+            required=data_required,
+            help="npz file/folder of the sklspec schema, wide CSV, or a data set "
+            "name found under $SKLSPEC_DATA",
+        )
+        p.add_argument("--target", help="target column / key (default: y)")
+        p.add_argument("--task", choices=TASKS, help="default: inferred from y")
+        p.add_argument("--groups", help="key of group labels for grouped CV")
+        p.add_argument("--cv", type=int, default=5, help="outer folds (default 5)")
+        p.add_argument(
+            "--inner-cv", type=int, default=3, help="folds of the inner grid search"
+        )
+        p.add_argument("--models", nargs="+", help="model names (default: all)")
+        p.add_argument("--output", default="sklspec-results", help="output folder")
+        p.add_argument("--n-jobs", type=int, default=None)
+        p.add_argument("--random-state", type=int, default=0)
+        p.add_argument(
+            "--full",
+            dest="quick",
+            action="store_false",
+            help="paper-length training of the neural models (slow)",
+        )
+        p.add_argument("--n-samples", type=int, default=300, help=argparse.SUPPRESS)
+
+    demo = sub.add_parser("demo", help="the main job on the embedded default data")
+    common(demo, data_required=False)
+    compare_p = sub.add_parser("compare", help="compare every model on your data")
+    common(compare_p, data_required=True)
+    models = sub.add_parser("models", help="list the available model names")
+    models.add_argument("--task", choices=TASKS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``sklspec`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    code : int
+        0 on success, 2 on a usage or input error.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = "sklspec " + " ".join(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.command == "models":
+            return _cmd_models(args)
+        if args.cv < 2:
+            raise CLIError("--cv must be at least 2.")
+        return _run_compare(args, command)
+    except CLIError as exc:
+        print(f"sklspec: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        print("sklspec: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

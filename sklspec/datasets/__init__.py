@@ -1,0 +1,15 @@
+"""Data sets: synthetic spectra generators and loaders for the npz/CSV schema.
+
+- :func:`make_spectra`: NIR-like Beer-Lambert mixtures with scatter, baseline,
+  shifts and heteroscedastic noise, for classification or regression.
+- :func:`make_paired_spectra`: the same samples seen by a NIR-like and a
+  MIR-like instrument.
+- :func:`load_spectra`: an ``.npz`` of the sklspec schema, a wide ``.csv``,
+  or a data set by name from the data folder (``SKLSPEC_DATA``).
+- :func:`list_datasets`: the names available in the data folder.
+"""
+
+from ._loaders import list_datasets, load_spectra
+from ._synthetic import make_paired_spectra, make_spectra
+
+__all__ = ["list_datasets", "load_spectra", "make_paired_spectra", "make_spectra"]

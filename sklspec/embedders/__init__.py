@@ -1,0 +1,16 @@
+"""scikit-learn transformers around the neural encoders of :mod:`sklspec.nn`.
+
+Every embedder derives from :class:`BaseEmbedder`: built in ``fit``, trained
+with skorch, saved with ``save_pretrained`` and loaded with
+``from_pretrained`` / :func:`load_pretrained`.
+"""
+
+from ._base import BaseEmbedder, load_pretrained, read_config
+from ._transform_recog import TransformRecogEmbedder
+
+__all__ = [
+    "BaseEmbedder",
+    "TransformRecogEmbedder",
+    "load_pretrained",
+    "read_config",
+]

@@ -1,0 +1,601 @@
+"""The base class of every sklspec embedder.
+
+An embedder is a scikit-learn transformer that *holds* a torch module built
+inside :meth:`BaseEmbedder.fit` (so :func:`sklearn.base.clone` and
+:class:`~sklearn.model_selection.GridSearchCV` behave), trains it with skorch,
+and embeds spectra in batches under :func:`torch.no_grad`. No torch tensor
+crosses the scikit-learn API: numpy in, numpy out.
+
+Subclasses implement a handful of hooks:
+
+``_build_module(n_features)``
+    Return the (untrained) pretraining network for spectra of that width.
+``_make_training_data(X, rng)``
+    Return ``(X_train, y_train)`` arrays fed to skorch (e.g. a pretext set).
+``_make_criterion()``
+    Return the skorch criterion (a :class:`torch.nn.Module` class or instance).
+``_embed_batch(module, xb)``
+    Map a float tensor batch ``(N, n_features)`` to embeddings ``(N, D)``.
+``_architecture_params``
+    Names of the constructor parameters that define the architecture; they
+    are checked against ``config.json`` when loading weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import warnings
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._training import train_module
+from .._version import __version__
+from ..utils._validation import wavelengths_from_X
+
+__all__ = ["BaseEmbedder", "load_pretrained"]
+
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.pt"
+FORMAT_VERSION = 1
+
+# Registry of embedder classes by name, filled by ``__init_subclass__``, so a
+# saved directory can be loaded without knowing its class beforehand.
+_EMBEDDER_REGISTRY: dict[str, type] = {}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _jsonable(value):
+    """Convert a parameter value to JSON, or raise TypeError."""
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _same_param(a, b) -> bool:
+    """Compare a constructor parameter with its JSON-restored twin."""
+    try:
+        return _jsonable(a) == _jsonable(b)
+    except TypeError:
+        return False
+
+
+def read_config(path) -> dict:
+    """Read and check the ``config.json`` of a saved embedder directory.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Directory written by :meth:`BaseEmbedder.save_pretrained`.
+
+    Returns
+    -------
+    config : dict
+        The parsed configuration.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory or its files are missing.
+    ValueError
+        If the weights file does not match its recorded sha256 (corrupted or
+        modified) or the configuration cannot be read.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"No saved embedder at {str(path)!r}: expected a directory written by "
+            "save_pretrained(path) holding config.json and model.pt."
+        )
+    cfg_file = path / CONFIG_NAME
+    if not cfg_file.is_file():
+        raise FileNotFoundError(
+            f"{str(cfg_file)!r} is missing: {str(path)!r} is not a directory "
+            "written by save_pretrained()."
+        )
+    try:
+        config = json.loads(cfg_file.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"{str(cfg_file)!r} is not valid JSON ({exc}); the saved embedder is "
+            "corrupted: save it again with save_pretrained()."
+        ) from exc
+    for key in ("class", "params", "n_features_in", "weights_sha256"):
+        if key not in config:
+            raise ValueError(
+                f"{str(cfg_file)!r} has no {key!r} entry; it was not written by "
+                "sklspec's save_pretrained()."
+            )
+    weights_file = path / config.get("weights_file", WEIGHTS_NAME)
+    if not weights_file.is_file():
+        raise FileNotFoundError(
+            f"Weights file {str(weights_file)!r} is missing next to its config.json."
+        )
+    digest = _sha256(weights_file)
+    if digest != config["weights_sha256"]:
+        raise ValueError(
+            f"Weights file {str(weights_file)!r} is corrupted or was modified: its "
+            f"sha256 is {digest[:16]}..., config.json records "
+            f"{config['weights_sha256'][:16]}.... Re-download or re-save it."
+        )
+    return config
+
+
+def _load_state_dict(path: Path, config: dict) -> dict:
+    weights_file = path / config.get("weights_file", WEIGHTS_NAME)
+    try:
+        return torch.load(weights_file, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pragma: no cover - torch's own error types vary
+        raise ValueError(
+            f"Could not read the weights in {str(weights_file)!r}: {exc}"
+        ) from exc
+
+
+def load_pretrained(path):
+    """Load any saved sklspec embedder, whatever its class.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Directory written by ``save_pretrained``.
+
+    Returns
+    -------
+    embedder : BaseEmbedder
+        A fitted embedder of the class recorded in ``config.json``.
+    """
+    config = read_config(path)
+    name = config["class"]
+    if name not in _EMBEDDER_REGISTRY:
+        raise ValueError(
+            f"{str(path)!r} holds a {name!r}, which this sklspec version does not "
+            f"know; known embedders: {sorted(_EMBEDDER_REGISTRY)}."
+        )
+    return _EMBEDDER_REGISTRY[name].from_pretrained(path)
+
+
+class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class of the neural spectral embedders.
+
+    Not used directly: see :class:`~sklspec.embedders.TransformRecogEmbedder`.
+    Every embedder accepts the parameters below in addition to its own.
+
+    Parameters
+    ----------
+    weights : str, path-like or None
+        Directory written by :meth:`save_pretrained`. When given, :meth:`fit`
+        starts from these weights (and with ``max_epochs=0`` only loads them,
+        checking the spectra's width and wavelength axis).
+    max_epochs : int
+        Training epochs in :meth:`fit`.
+    batch_size : int
+        Mini-batch size for training and embedding.
+    lr : float
+        Learning rate of the optimiser.
+    device : str
+        Torch device, ``"cpu"`` or ``"cuda"`` (``"cuda:1"`` ...).
+    random_state : int, RandomState instance or None
+        Seeds weight initialisation, data shuffling and the random parts of
+        the pretext data. Torch's global random state is left untouched.
+    verbose : int
+        0 is silent; 1 prints one line per epoch (epoch, loss, seconds).
+    callbacks : list of skorch callbacks or None
+        Extra skorch callbacks for training (e.g. ``skorch.callbacks.LRScheduler``).
+    """
+
+    _architecture_params: tuple[str, ...] = ()
+
+    _parameter_constraints: dict = {
+        "weights": [str, Path, None],
+        "max_epochs": [Interval(Integral, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_"):
+            _EMBEDDER_REGISTRY[cls.__name__] = cls
+
+    # ------------------------------------------------------------------ hooks
+    def _build_module(self, n_features: int) -> torch.nn.Module:
+        raise NotImplementedError
+
+    def _init_from_data(self, module: torch.nn.Module, X: np.ndarray) -> None:
+        """Set data-dependent state of a fresh module (e.g. input scaling)."""
+
+    def _make_training_data(self, X: np.ndarray, rng: np.random.Generator):
+        return X, None
+
+    def _make_criterion(self):
+        raise NotImplementedError
+
+    def _embed_batch(self, module: torch.nn.Module, xb: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def get_encoder(self) -> torch.nn.Module:
+        """Return the (trained) encoder module, used for fine-tuning.
+
+        Returns
+        -------
+        encoder : torch.nn.Module
+            The module mapping ``(N, n_features)`` spectra to features.
+        """
+        check_is_fitted(self)
+        return self.module_.encoder
+
+    # ---------------------------------------------------------------- helpers
+    def _torch_device(self) -> torch.device:
+        try:
+            device = torch.device(self.device)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"device={self.device!r} is not a torch device; use 'cpu' or 'cuda'."
+            ) from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was requested but CUDA is not available "
+                "on this machine; use device='cpu'."
+            )
+        return device
+
+    def _check_axis(self, X, *, fitting: bool) -> None:
+        """Record (fitting) or check (transforming) the wavelength axis."""
+        w = wavelengths_from_X(X)
+        if fitting:
+            self.wavelengths_in_ = w
+            return
+        fitted = getattr(self, "wavelengths_in_", None)
+        if w is None or fitted is None:
+            return
+        if w.shape != fitted.shape or not np.allclose(w, fitted, rtol=0, atol=1e-6):
+            raise ValueError(
+                "The wavelength axis of X (from its column names, "
+                f"{w[0]:g}..{w[-1]:g}) differs from the axis the embedder was "
+                f"fitted on ({fitted[0]:g}..{fitted[-1]:g}). Resample the spectra "
+                "onto the fitted axis with sklspec.preprocessing.Resample("
+                "target_wavelengths=embedder.wavelengths_in_)."
+            )
+
+    def _seed(self) -> int:
+        rng = check_random_state(self.random_state)
+        return int(rng.randint(np.iinfo(np.int32).max))
+
+    def _n_batches(self, n: int) -> int:
+        return int(np.ceil(n / self.batch_size))
+
+    def _train(self, module, X, y, seed: int):
+        return train_module(
+            module,
+            X,
+            y,
+            criterion=self._make_criterion(),
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            device=str(self._torch_device()),
+            seed=seed,
+            verbose=self.verbose,
+            callbacks=self.callbacks,
+        )
+
+    # ------------------------------------------------------------- estimator
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the embedder on unlabelled spectra.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_spectra, n_points)
+            Unlabelled spectra. A DataFrame with numeric string column names
+            gives the wavelength axis, which is then checked in ``transform``.
+        y : None
+            Ignored (self-supervised).
+
+        Returns
+        -------
+        self : object
+            The fitted embedder.
+        """
+        self._check_axis(X, fitting=True)
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n_samples, n_features = X.shape
+        if n_samples < 2 and self.max_epochs > 0:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 spectra to train, got "
+                f"n_samples = {n_samples}."
+            )
+        seed = self._seed()
+        device = self._torch_device()
+        t0 = time.perf_counter()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            if self.weights is not None:
+                module = self._load_weights(Path(self.weights), n_features)
+            else:
+                module = self._build_module(n_features)
+                self._init_from_data(module, X)
+        module = module.to(device)
+        history: list[dict] = []
+        if self.max_epochs > 0:
+            rng = np.random.default_rng(seed)
+            X_train, y_train = self._make_training_data(X.astype(np.float32), rng)
+            module, history = self._train(module, X_train, y_train, seed)
+        module.eval()
+        self.module_ = module
+        self.history_ = history
+        self.training_summary_ = {
+            "n_spectra": int(n_samples),
+            "epochs": int(self.max_epochs),
+            "train_seconds": round(time.perf_counter() - t0, 3),
+            "final_loss": float(history[-1]["train_loss"]) if history else None,
+            "initial_weights": None if self.weights is None else str(self.weights),
+        }
+        self._n_features_out = int(
+            self._embed(np.zeros((1, n_features), dtype=np.float32)).shape[1]
+        )
+        return self
+
+    def _embed(self, X: np.ndarray) -> np.ndarray:
+        module = self.module_
+        device = next(module.parameters()).device
+        was_training = module.training
+        module.eval()
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(X), self.batch_size):
+                xb = torch.from_numpy(
+                    np.ascontiguousarray(X[start : start + self.batch_size])
+                ).to(device=device, dtype=torch.float32)
+                out.append(self._embed_batch(module, xb).detach().cpu().numpy())
+        module.train(was_training)
+        if not out:
+            return np.empty((0, 0), dtype=np.float32)
+        return np.concatenate(out, axis=0)
+
+    def transform(self, X):
+        """Embed spectra.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_spectra, n_points)
+            Spectra of the width (and wavelength axis) seen in ``fit``.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_spectra, n_features_out)
+            The embeddings, float32 for float32 input, else float64.
+        """
+        check_is_fitted(self)
+        self._check_axis(X, fitting=False)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        Z = self._embed(X.astype(np.float32, copy=False))
+        return Z.astype(X.dtype, copy=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------ persistence
+    def _load_weights(self, path: Path, n_features: int) -> torch.nn.Module:
+        config = read_config(path)
+        if config["class"] != type(self).__name__:
+            raise ValueError(
+                f"weights at {str(path)!r} belong to a {config['class']}, not a "
+                f"{type(self).__name__}; load them with "
+                f"sklspec.embedders.load_pretrained({str(path)!r})."
+            )
+        saved = config["params"]
+        mismatched = [
+            f"{name}={saved.get(name)!r} (saved) vs {getattr(self, name)!r}"
+            for name in self._architecture_params
+            if name in saved and not _same_param(getattr(self, name), saved[name])
+        ]
+        if mismatched:
+            raise ValueError(
+                f"The architecture of the weights at {str(path)!r} differs from "
+                f"this embedder's: {'; '.join(mismatched)}. Use "
+                f"{type(self).__name__}.from_pretrained({str(path)!r}) to get "
+                "matching parameters."
+            )
+        expected = int(config["n_features_in"])
+        if expected != n_features:
+            raise ValueError(
+                f"The weights at {str(path)!r} were trained on spectra of "
+                f"{expected} points but X has {n_features}; resample X onto the "
+                "saved axis with sklspec.preprocessing.Resample."
+            )
+        saved_axis = config.get("wavelengths")
+        fitted_axis = getattr(self, "wavelengths_in_", None)
+        if saved_axis is not None and fitted_axis is not None:
+            saved_axis = np.asarray(saved_axis, dtype=float)
+            if not np.allclose(saved_axis, fitted_axis, rtol=0, atol=1e-6):
+                raise ValueError(
+                    f"The weights at {str(path)!r} were trained on the wavelength "
+                    f"axis {saved_axis[0]:g}..{saved_axis[-1]:g} but X has "
+                    f"{fitted_axis[0]:g}..{fitted_axis[-1]:g}; resample X onto "
+                    "the saved axis with sklspec.preprocessing.Resample."
+                )
+        if fitted_axis is None and saved_axis is not None:
+            self.wavelengths_in_ = np.asarray(saved_axis, dtype=float)
+        module = self._build_module(n_features)
+        state = _load_state_dict(path, config)
+        try:
+            module.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"The weights at {str(path)!r} do not fit this architecture: {exc}"
+            ) from exc
+        return module
+
+    def _config_params(self) -> dict:
+        params = {}
+        for name, value in self.get_params(deep=False).items():
+            if name in ("weights", "callbacks"):
+                continue
+            if name == "random_state" and not isinstance(value, (int, np.integer)):
+                value = None
+            try:
+                params[name] = _jsonable(value)
+            except TypeError:
+                warnings.warn(
+                    f"Parameter {name}={value!r} cannot be written to config.json "
+                    "and is left out.",
+                    stacklevel=3,
+                )
+        return params
+
+    def save_pretrained(self, path) -> Path:
+        """Save the fitted embedder to a directory.
+
+        Writes ``config.json`` (class, sklspec version, hyper-parameters,
+        input width, wavelength axis when known, training summary and the
+        sha256 of the weights) and ``model.pt`` (a ``state_dict``, read back
+        with ``torch.load(weights_only=True)``). No pickle is involved.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Target directory (created if needed; existing files are replaced).
+
+        Returns
+        -------
+        path : pathlib.Path
+            The directory.
+        """
+        check_is_fitted(self)
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        weights_file = path / WEIGHTS_NAME
+        state = {k: v.detach().cpu() for k, v in self.module_.state_dict().items()}
+        torch.save(state, weights_file)
+        w = getattr(self, "wavelengths_in_", None)
+        config = {
+            "format_version": FORMAT_VERSION,
+            "class": type(self).__name__,
+            "sklspec_version": __version__,
+            "torch_version": torch.__version__,
+            "params": self._config_params(),
+            "n_features_in": int(self.n_features_in_),
+            "n_features_out": int(self._n_features_out),
+            "wavelengths": None if w is None else [float(v) for v in w],
+            "feature_names_in": (
+                [str(v) for v in self.feature_names_in_]
+                if hasattr(self, "feature_names_in_")
+                else None
+            ),
+            "training": self.training_summary_,
+            "history": [
+                {k: _jsonable(v) for k, v in row.items() if _is_scalar(v)}
+                for row in self.history_
+            ],
+            "weights_file": WEIGHTS_NAME,
+            "weights_sha256": _sha256(weights_file),
+        }
+        (path / CONFIG_NAME).write_text(json.dumps(config, indent=2))
+        return path
+
+    @classmethod
+    def from_pretrained(cls, path, **params):
+        """Load a fitted embedder saved with :meth:`save_pretrained`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Directory written by :meth:`save_pretrained`.
+        **params
+            Non-architecture parameters to override (e.g. ``device``,
+            ``batch_size``).
+
+        Returns
+        -------
+        embedder : BaseEmbedder
+            A fitted embedder whose ``weights`` is ``path`` and ``max_epochs``
+            is 0, so ``clone(embedder).fit(X)`` reloads the same weights.
+
+        Raises
+        ------
+        ValueError
+            If the weights are corrupted (sha256 mismatch) or belong to
+            another class.
+        """
+        path = Path(path)
+        config = read_config(path)
+        if cls is BaseEmbedder:
+            return load_pretrained(path)
+        if config["class"] != cls.__name__:
+            raise ValueError(
+                f"{str(path)!r} holds a {config['class']}, not a {cls.__name__}; "
+                f"use sklspec.embedders.load_pretrained({str(path)!r})."
+            )
+        valid = cls().get_params(deep=False)
+        kwargs = {k: v for k, v in config["params"].items() if k in valid}
+        for name in cls._architecture_params:
+            if isinstance(kwargs.get(name), list):
+                kwargs[name] = tuple(kwargs[name])
+        bad = set(params) & set(cls._architecture_params)
+        if bad:
+            raise ValueError(
+                f"Cannot override architecture parameters {sorted(bad)} when "
+                "loading pretrained weights."
+            )
+        kwargs.update(params)
+        kwargs.update(weights=str(path), max_epochs=0)
+        est = cls(**kwargs)
+        n_features = int(config["n_features_in"])
+        axis = config.get("wavelengths")
+        est.wavelengths_in_ = None if axis is None else np.asarray(axis, dtype=float)
+        est.n_features_in_ = n_features
+        module = est._load_weights(path, n_features).to(est._torch_device())
+        module.eval()
+        est.module_ = module
+        est.history_ = list(config.get("history", []))
+        est.training_summary_ = dict(config.get("training") or {})
+        est._n_features_out = int(config.get("n_features_out") or 0) or int(
+            est._embed(np.zeros((1, n_features), dtype=np.float32)).shape[1]
+        )
+        if config.get("feature_names_in") is not None:
+            est.feature_names_in_ = np.asarray(config["feature_names_in"], dtype=object)
+        return est
+
+
+def _is_scalar(v) -> bool:
+    return isinstance(v, (int, float, bool, str, np.integer, np.floating))

@@ -1,0 +1,58 @@
+"""Evaluation: spectroscopy metrics and scorers, model comparison, label curves.
+
+- Metrics with scikit-learn's signature: :func:`rmse`, :func:`rpd`,
+  :func:`rpiq`, :func:`lins_ccc`, :func:`bias`; :func:`clustering_accuracy`.
+- Scorers ``rpd_scorer``, ``rpiq_scorer``, ``lins_ccc_scorer``,
+  ``bias_scorer``, ``neg_abs_bias_scorer``, also by name through
+  :func:`get_scorer` (which knows every scikit-learn name too).
+- :func:`compare`: cross-validate several estimators on the same splits and
+  get a leaderboard (:class:`ComparisonResult`).
+- :func:`label_fraction_curve`: scores versus the fraction of labelled
+  samples, with unlabelled spectra for semi-/self-supervised estimators
+  (:class:`LabelFractionResult`).
+"""
+
+from ._compare import ComparisonResult, compare
+from ._label_fraction import (
+    LabelFractionResult,
+    accepts_unlabeled,
+    label_fraction_curve,
+)
+from ._metrics import (
+    SCORERS,
+    bias,
+    bias_scorer,
+    clustering_accuracy,
+    get_scorer,
+    get_scorer_names,
+    lins_ccc,
+    lins_ccc_scorer,
+    neg_abs_bias_scorer,
+    rmse,
+    rpd,
+    rpd_scorer,
+    rpiq,
+    rpiq_scorer,
+)
+
+__all__ = [
+    "SCORERS",
+    "ComparisonResult",
+    "LabelFractionResult",
+    "accepts_unlabeled",
+    "bias",
+    "bias_scorer",
+    "clustering_accuracy",
+    "compare",
+    "get_scorer",
+    "get_scorer_names",
+    "label_fraction_curve",
+    "lins_ccc",
+    "lins_ccc_scorer",
+    "neg_abs_bias_scorer",
+    "rmse",
+    "rpd",
+    "rpd_scorer",
+    "rpiq",
+    "rpiq_scorer",
+]

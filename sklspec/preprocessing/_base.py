@@ -1,0 +1,133 @@
+"""Shared machinery of the spectral preprocessing transformers.
+
+The wavelength axis of the spectra travels either as the string column names of a
+pandas DataFrame (``"1100.5"``) or as an explicit ``wavelengths`` parameter. This
+module holds the bookkeeping every transformer of :mod:`sklspec.preprocessing`
+shares: reading and validating the axis at fit, refusing spectra on another axis at
+transform, and naming the output features.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..utils._validation import check_wavelengths, wavelengths_from_X
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def format_wavelengths(wavelengths) -> np.ndarray:
+    """Format a wavelength axis as feature names.
+
+    Each value is written in positional notation with the fewest digits that read
+    back to the same float (``numpy.format_float_positional`` with ``trim="-"``):
+    ``1100.0`` gives ``"1100"``, ``1100.25`` gives ``"1100.25"``. The names parse back
+    exactly with ``float(name)``, so the axis survives a round trip through the
+    column names of a DataFrame.
+
+    Parameters
+    ----------
+    wavelengths : array-like of shape (n_points,)
+        The axis.
+
+    Returns
+    -------
+    names : ndarray of shape (n_points,), dtype=object
+        The formatted values.
+    """
+    w = np.asarray(wavelengths, dtype=float).ravel()
+    return np.asarray(
+        [np.format_float_positional(float(v), trim="-") for v in w], dtype=object
+    )
+
+
+def _describe_axis(w: np.ndarray) -> str:
+    return f"{w.shape[0]} points from {w[0]:g} to {w[-1]:g}"
+
+
+class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
+    """Base class of the spectral transformers: wavelength-axis bookkeeping.
+
+    Subclasses call :meth:`_validate_fit` in ``fit`` and
+    :meth:`_validate_transform` in ``transform``. Fitted state set here:
+    ``n_features_in_``, ``feature_names_in_`` (DataFrame input only) and
+    ``wavelengths_in_``.
+    """
+
+    def _validate_fit(self, X, wavelengths=None, **check_params):
+        """Validate X at fit and record the wavelength axis.
+
+        The axis comes from ``wavelengths`` when given, else from the string column
+        names of a DataFrame ``X``, else it is unknown (``None``). When both are
+        given they must agree.
+        """
+        axis_from_X = wavelengths_from_X(X)
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, **check_params)
+        n_features = X.shape[1]
+        if wavelengths is not None:
+            axis = check_wavelengths(wavelengths, n_features)
+            if axis_from_X is not None and not np.allclose(
+                axis_from_X, axis, rtol=1e-10, atol=0.0
+            ):
+                raise ValueError(
+                    "The wavelength axis in the column names of X "
+                    f"({_describe_axis(axis_from_X)}) differs from the "
+                    f"`wavelengths` parameter ({_describe_axis(axis)}); "
+                    "pass one axis only, or make them agree."
+                )
+        elif axis_from_X is not None:
+            axis = check_wavelengths(axis_from_X, n_features)
+        else:
+            axis = None
+        self.wavelengths_in_ = axis
+        return X
+
+    def _validate_transform(self, X, **check_params):
+        """Validate X at transform, refusing spectra on another wavelength axis."""
+        check_is_fitted(self)
+        axis_from_X = wavelengths_from_X(X)
+        fitted = self.wavelengths_in_
+        if (
+            axis_from_X is not None
+            and fitted is not None
+            and (
+                axis_from_X.shape != fitted.shape
+                or not np.allclose(axis_from_X, fitted, rtol=1e-10, atol=0.0)
+            )
+        ):
+            raise ValueError(
+                "Wrong wavelength axis: the column names of X give "
+                f"{_describe_axis(axis_from_X)}, but {type(self).__name__} was "
+                f"fitted on {_describe_axis(fitted)}. Transform spectra measured "
+                "on the fitted axis (see sklspec.preprocessing.Resample to move "
+                "spectra onto another axis)."
+            )
+        return validate_data(self, X, dtype=FLOAT_DTYPES, reset=False, **check_params)
+
+    def _input_feature_names(self, input_features=None) -> np.ndarray:
+        """Names of the input features.
+
+        ``input_features`` when given, else the column names seen at fit, else the
+        fitted wavelength axis formatted with :func:`format_wavelengths`, else
+        ``x0, x1, ...``.
+        """
+        check_is_fitted(self, "n_features_in_")
+        names = _check_feature_names_in(self, input_features)
+        if (
+            input_features is None
+            and getattr(self, "feature_names_in_", None) is None
+            and self.wavelengths_in_ is not None
+        ):
+            names = format_wavelengths(self.wavelengths_in_)
+        return names
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

@@ -1,0 +1,168 @@
+"""Selection of a spectral range."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval
+
+from ._base import _BaseSpectralTransformer
+
+
+class RangeCut(_BaseSpectralTransformer):
+    """Keep the spectral points whose wavelength lies in ``[start, stop]``.
+
+    The axis is the `wavelengths` parameter, or the string column names of a
+    DataFrame, or, when neither is known, the column index
+    ``0, 1, ..., n_features - 1`` (then `start` and `stop` are column indices).
+    The range is an interval of values, whatever the direction of the axis: a
+    decreasing axis (wavenumbers from 4000 to 400 cm-1, say) is cut the same way
+    as an increasing one, and the kept points stay in their input order. Both
+    bounds are inclusive; when both are given they may come in either order.
+
+    Parameters
+    ----------
+    start : float, default=None
+        Lower end of the range (the other end when ``start > stop``). None: no
+        lower bound.
+
+    stop : float, default=None
+        Upper end of the range. None: no upper bound.
+
+    wavelengths : array-like of shape (n_features,), default=None
+        Wavelength axis of the spectra, strictly monotonic. None reads it from the
+        column names of a DataFrame, else uses the column index.
+
+    Attributes
+    ----------
+    support_ : ndarray of shape (n_features_in_,), dtype=bool
+        Mask of the kept spectral points.
+
+    wavelengths_out_ : ndarray of shape (n_features_out,) or None
+        Wavelengths of the kept points, or None when the axis is unknown.
+
+    n_features_in_ : int
+        Number of features (spectral points) seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings.
+
+    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
+        Wavelength axis of the input, or None when the column index is used.
+
+    See Also
+    --------
+    Resample : Interpolate spectra onto another wavelength axis.
+
+    Notes
+    -----
+    :meth:`get_feature_names_out` returns the kept input names: the DataFrame
+    column names seen at fit, else the kept wavelengths formatted as strings, else
+    ``x<index>``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklspec.preprocessing import RangeCut
+    >>> w = np.array([1000.0, 1100.0, 1200.0, 1300.0, 1400.0])
+    >>> X = np.arange(10.0).reshape(2, 5)
+    >>> cut = RangeCut(start=1100, stop=1300, wavelengths=w).fit(X)
+    >>> cut.transform(X)
+    array([[1., 2., 3.],
+           [6., 7., 8.]])
+    >>> cut.get_feature_names_out()
+    array(['1100', '1200', '1300'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "start": [None, Interval(Real, None, None, closed="neither")],
+        "stop": [None, Interval(Real, None, None, closed="neither")],
+        "wavelengths": [None, "array-like"],
+    }
+
+    def __init__(
+        self,
+        start: float | None = None,
+        stop: float | None = None,
+        *,
+        wavelengths=None,
+    ) -> None:
+        self.start = start
+        self.stop = stop
+        self.wavelengths = wavelengths
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> RangeCut:
+        """Find the spectral points inside the range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row.
+
+        y : Ignored
+            Not used, present here for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+
+        Raises
+        ------
+        ValueError
+            If no spectral point lies in the range.
+        """
+        X = self._validate_fit(X, wavelengths=self.wavelengths)
+        axis = self.wavelengths_in_
+        coords = np.arange(X.shape[1], dtype=float) if axis is None else axis
+        lo = -np.inf if self.start is None else self.start
+        hi = np.inf if self.stop is None else self.stop
+        if lo > hi:
+            lo, hi = hi, lo
+        support = (coords >= lo) & (coords <= hi)
+        if not support.any():
+            what = "wavelengths" if axis is not None else "column indices"
+            raise ValueError(
+                f"RangeCut(start={self.start}, stop={self.stop}) selects no "
+                f"spectral point: the {what} of X run from {coords[0]:g} to "
+                f"{coords[-1]:g}. Choose start and stop within that range."
+            )
+        self.support_ = support
+        self.wavelengths_out_ = None if axis is None else axis[support]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Keep the spectral points inside the range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row.
+
+        Returns
+        -------
+        X_tr : ndarray of shape (n_samples, n_features_out)
+            The kept columns of `X`.
+        """
+        X = self._validate_transform(X)
+        return X[:, self.support_]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Get output feature names for transformation.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input features. None uses the names seen at fit, else the wavelength
+            axis formatted as strings, else ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The names of the kept features.
+        """
+        return self._input_feature_names(input_features)[self.support_]

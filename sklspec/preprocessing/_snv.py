@@ -1,0 +1,114 @@
+"""Standard normal variate (SNV) transformation of spectra."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import OneToOneFeatureMixin, _fit_context
+
+from ._base import _BaseSpectralTransformer
+
+
+class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
+    """Centre and scale each spectrum on its own (standard normal variate).
+
+    Each spectrum (row) ``x`` is replaced by ``(x - mean(x)) / std(x)``, the mean
+    and the standard deviation being taken over the points of that spectrum. SNV
+    removes additive offsets and multiplicative scatter effects spectrum by
+    spectrum; it learns nothing from the training set.
+
+    The standard deviation is the population one (``ddof=0``, as ``numpy.std``,
+    :class:`sklearn.preprocessing.StandardScaler` and chemotools), so every output
+    row has mean 0 and ``numpy.std`` 1. The sample version (``ddof=1``) would only
+    multiply every output by the same constant ``sqrt((n - 1) / n)``.
+
+    A constant spectrum (standard deviation zero, to rounding) has no scale to
+    divide by: it is mapped to zeros instead of NaN or inf, as
+    :class:`~sklearn.preprocessing.StandardScaler` does for constant features.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features (spectral points) seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings.
+
+    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
+        Wavelength axis read from the column names of a DataFrame at fit, or None.
+        A DataFrame on another axis is refused at transform.
+
+    See Also
+    --------
+    MultiplicativeScatterCorrection : Scatter correction against a reference.
+    sklearn.preprocessing.Normalizer : Scale each sample to unit norm.
+    sklearn.preprocessing.StandardScaler : Standardise each feature (column).
+
+    Notes
+    -----
+    This estimator is stateless: ``fit`` only validates `X` and records its width
+    and wavelength axis.
+
+    Examples
+    --------
+    >>> from sklspec.preprocessing import StandardNormalVariate
+    >>> X = [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [5.0, 5.0, 5.0]]
+    >>> StandardNormalVariate().fit_transform(X).round(4)
+    array([[-1.2247,  0.    ,  1.2247],
+           [-1.2247,  0.    ,  1.2247],
+           [ 0.    ,  0.    ,  0.    ]])
+    """
+
+    _parameter_constraints: dict = {}
+
+    def __init__(self) -> None:
+        pass
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> StandardNormalVariate:
+        """Validate `X` and record its width and wavelength axis.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row.
+
+        y : Ignored
+            Not used, present here for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        self._validate_fit(X)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Centre and scale each spectrum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row.
+
+        Returns
+        -------
+        X_tr : ndarray of shape (n_samples, n_features)
+            The SNV-transformed spectra, in the floating dtype of `X`.
+        """
+        X = self._validate_transform(X)
+        # SNV ignores the scale of a row: divide by its largest magnitude first so
+        # that squaring neither overflows nor underflows.
+        peak = np.max(np.abs(X), axis=1, keepdims=True)
+        X_tr = X / np.where(peak > 0, peak, 1).astype(X.dtype, copy=False)
+        X_tr -= X_tr.mean(axis=1, keepdims=True)
+        std = np.sqrt(np.mean(X_tr * X_tr, axis=1, keepdims=True))
+        # Rounding leaves ~eps of spread in a constant row: treat it as 0.
+        constant = std <= 10 * np.finfo(X.dtype).eps
+        X_tr /= np.where(constant, 1, std).astype(X.dtype, copy=False)
+        X_tr[constant[:, 0]] = 0.0
+        return X_tr
+
+
+SNV = StandardNormalVariate

@@ -1,0 +1,182 @@
+"""Every public sklspec estimator through scikit-learn's estimator checks.
+
+The settings of each estimator come from ``CHEAP_SETTINGS`` (tiny networks,
+one or two epochs) and every expected failure has a written reason in
+``EXPECTED_FAILED_CHECKS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
+
+SUBPACKAGES = [
+    "sklspec.preprocessing",
+    "sklspec.augmentation",
+    "sklspec.baselines",
+    "sklspec.embedders",
+    "sklspec.finetune",
+]
+
+
+def _public_estimators():
+    found = {}
+    for name in SUBPACKAGES:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and not inspect.isabstract(obj)
+                and not obj.__name__.startswith("Base")
+            ):
+                found[obj.__name__] = obj
+    return found
+
+
+ESTIMATORS = _public_estimators()
+
+
+def _tiny_embedder():
+    from sklspec.embedders import TransformRecogEmbedder
+
+    return TransformRecogEmbedder(
+        channels=(2, 4, 4), hidden=(4,), max_epochs=1, random_state=0
+    )
+
+
+# Cheap constructor settings for the checks (the defaults of the neural
+# estimators train for minutes).
+CHEAP_SETTINGS = {
+    "TransformRecogEmbedder": lambda: dict(
+        channels=(2, 4, 4), hidden=(4,), max_epochs=1, random_state=0
+    ),
+    "FineTunedClassifier": lambda: dict(
+        embedder=_tiny_embedder(), head_hidden=(8,), max_epochs=2, random_state=0
+    ),
+    "FineTunedRegressor": lambda: dict(
+        embedder=_tiny_embedder(), head_hidden=(8,), max_epochs=2, random_state=0
+    ),
+    "MiniRocketTransformer": lambda: dict(n_kernels=84, random_state=0),
+    "ELMClassifier": lambda: dict(n_hidden=20, random_state=0),
+    "ELMRegressor": lambda: dict(n_hidden=20, random_state=0),
+    "SpectralAugmenter": lambda: dict(random_state=0),
+    # window 3 runs the real filter; the default 11 is wider than most of the
+    # checks' toy data (2-10 points) and is refused on purpose.
+    "SavitzkyGolay": lambda: dict(window_length=3, polyorder=1),
+}
+
+# Every entry says why the check cannot pass.
+_SG_REASON = (
+    "the check's toy data has 2 spectral points, fewer than window_length=3; "
+    "SavitzkyGolay refuses a filter window wider than the spectrum on purpose "
+    "(scipy's mode='interp' cannot apply it and any output would be meaningless)"
+)
+
+_SHORT = (
+    "the check fits on data with fewer than 9 spectral points; MiniRocket's "
+    "kernels have length 9, so fit raises a ValueError on purpose (its own "
+    "tests in tests/baselines/test_minirocket.py cover the same behaviours on "
+    "60-point spectra)"
+)
+
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    "SpectralAugmenter": {
+        "check_methods_subset_invariance": (
+            "random perturbations are drawn per batch position; a spectrum "
+            "transformed alone gets other draws than inside a batch"
+        ),
+        "check_methods_sample_order_invariance": (
+            "random perturbations are drawn per batch position, so reordering "
+            "the samples changes which perturbation each spectrum receives"
+        ),
+    },
+    "MiniRocketTransformer": {
+        name: _SHORT
+        for name in [
+            "check_fit_score_takes_y",
+            "check_estimators_overwrite_params",
+            "check_dont_overwrite_parameters",
+            "check_estimators_fit_returns_self",
+            "check_readonly_memmap_input",
+            "check_n_features_in_after_fitting",
+            "check_positive_only_tag_during_fit",
+            "check_estimators_dtypes",
+            "check_pipeline_consistency",
+            "check_estimators_nan_inf",
+            "check_estimators_pickle",
+            "check_f_contiguous_array_estimator",
+            "check_transformer_data_not_an_array",
+            "check_transformer_general",
+            "check_transformer_preserve_dtypes",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_dict_unchanged",
+            "check_fit_idempotent",
+            "check_fit_check_is_fitted",
+            "check_n_features_in",
+            "check_fit2d_predict1d",
+        ]
+    },
+    "SavitzkyGolay": {
+        name: _SG_REASON
+        for name in [
+            "check_estimators_fit_returns_self",
+            "check_estimators_overwrite_params",
+            "check_fit_check_is_fitted",
+            "check_fit_idempotent",
+            "check_n_features_in",
+            "check_readonly_memmap_input",
+        ]
+    },
+}
+
+
+def _instances():
+    for name, cls in sorted(ESTIMATORS.items()):
+        if name == "MiniRocketTransformer" and not importlib.util.find_spec("aeon"):
+            continue  # the optional `rocket` extra is not installed
+        yield cls(**CHEAP_SETTINGS.get(name, dict)())
+
+
+def _expected(estimator):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+def test_every_public_estimator_is_checked():
+    expected = {
+        "StandardNormalVariate",
+        "MultiplicativeScatterCorrection",
+        "SavitzkyGolay",
+        "Detrend",
+        "RangeCut",
+        "Resample",
+        "PLSDAClassifier",
+        "ELMClassifier",
+        "ELMRegressor",
+        "TransformRecogEmbedder",
+        "FineTunedClassifier",
+        "FineTunedRegressor",
+    }
+    assert expected <= set(ESTIMATORS)
+
+
+@parametrize_with_checks(list(_instances()), expected_failed_checks=_expected)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    "estimator", list(_instances()), ids=lambda e: type(e).__name__
+)
+def test_param_validation(estimator):
+    check_param_validation(type(estimator).__name__, estimator)
