@@ -47,33 +47,56 @@ def _infer_task(y) -> str:
     )
 
 
-def available_models(task: str, *, random_state: int = 0, quick: bool = False):
-    """Return the models the CLI compares: name -> (pipeline, param_grid).
+def available_models(
+    task: str,
+    *,
+    random_state: int = 0,
+    quick: bool = True,
+    X_unlabeled=None,
+    names: list[str] | None = None,
+    verbose: int = 0,
+):
+    """Return the models the CLI compares: name -> (estimator, param_grid).
 
     Parameters
     ----------
     task : {"classification", "regression"}
         The learning task.
-    random_state : int
+    random_state : int, default=0
         Seed of every model.
-    quick : bool
-        Use cheaper settings for the neural pipelines (the demo's default).
+    quick : bool, default=True
+        Cheaper schedules for the neural models (the demo's default).
+    X_unlabeled : array-like, optional
+        Unlabelled spectra; when given, the self-supervised models are
+        pretrained once on them (never on the labelled test folds).
+    names : list of str, optional
+        Keep only these models (case-insensitive); unknown names raise
+        :class:`CLIError` listing the valid ones.
+    verbose : int, default=0
+        1 reports the pretraining time.
 
     Returns
     -------
     models : dict
         Baselines from :func:`sklspec.baselines.make_baselines` followed by the
-        self-supervised pipelines of :func:`sklspec.embedders.make_ssl_models`
-        where available.
+        self-supervised models of :func:`sklspec.finetune.make_ssl_models`.
     """
     from .baselines import make_baselines
+    from .finetune import make_ssl_models
 
     models = dict(make_baselines(task, random_state=random_state))
-    try:
-        from .finetune import make_ssl_models
-    except ImportError:  # pragma: no cover - during development only
-        return models
-    models.update(make_ssl_models(task, random_state=random_state, quick=quick))
+    ssl_names = list(make_ssl_models(task, random_state=random_state, quick=quick))
+    models.update(dict.fromkeys(ssl_names))
+    models = _select(models, names)
+    if any(name in models for name in ssl_names):
+        ssl = make_ssl_models(
+            task,
+            random_state=random_state,
+            quick=quick,
+            X_unlabeled=X_unlabeled,
+            verbose=verbose,
+        )
+        models.update({k: v for k, v in ssl.items() if k in models})
     return models
 
 
@@ -101,28 +124,30 @@ def _wrap(pipeline, grid, inner_cv: int, task: str):
 
 
 def _load(args):
-    from .datasets import load_spectra, make_spectra
+    """Return X, y, groups, X_unlabeled and a description of the source."""
+    from .datasets import make_spectra
 
     if args.data is None:
+        n_unlabeled = args.n_unlabeled
         bunch = make_spectra(
-            n_samples=args.n_samples,
+            n_samples=args.n_samples + n_unlabeled,
             task=args.task or "classification",
             random_state=args.random_state,
         )
-        name = f"make_spectra(n_samples={args.n_samples}, random_state=" + (
-            f"{args.random_state})"
+        # The first n_samples are the labelled set, the rest an unlabelled pool
+        # (its labels are dropped here and never used).
+        X, y = bunch.X[: args.n_samples], bunch.y[: args.n_samples]
+        X_unlabeled = bunch.X[args.n_samples :] if n_unlabeled else None
+        name = (
+            f"make_spectra(random_state={args.random_state}): {args.n_samples} "
+            f"labelled + {n_unlabeled} unlabelled"
         )
-        return bunch.X, bunch.y, None, name
-    try:
-        bunch = load_spectra(args.data, target=args.target)
-    except FileNotFoundError as exc:
-        raise CLIError(str(exc).strip("'\"")) from exc
-    except (KeyError, ValueError) as exc:
-        raise CLIError(str(exc).strip("'\"")) from exc
+        return X, y, None, X_unlabeled, name
+    bunch = _read(args.data, target=args.target)
     y = np.asarray(bunch.y)
     if y.ndim == 2:
         if y.shape[1] != 1:
-            names = list(getattr(bunch, "target_names", []) or [])
+            names = list(getattr(bunch, "target_names", None) or [])
             raise CLIError(
                 f"{args.data} has {y.shape[1]} targets {names}; pick one with "
                 "--target NAME."
@@ -140,7 +165,24 @@ def _load(args):
             )
             X, y = X[keep], y[keep]
             groups = None if groups is None else groups[keep]
-    return X, y, groups, str(args.data)
+    X_unlabeled = None
+    if args.unlabeled:
+        X_unlabeled = np.asarray(_read(args.unlabeled).X, dtype=float)
+        if X_unlabeled.shape[1] != X.shape[1]:
+            raise CLIError(
+                f"--unlabeled spectra have {X_unlabeled.shape[1]} points but "
+                f"--data has {X.shape[1]}; resample them onto the same axis."
+            )
+    return X, y, groups, X_unlabeled, str(args.data)
+
+
+def _read(path, target=None):
+    from .datasets import load_spectra
+
+    try:
+        return load_spectra(path, target=target)
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        raise CLIError(exc.args[0] if exc.args else str(exc)) from exc
 
 
 def _lookup_groups(bunch, key):
@@ -163,16 +205,6 @@ def _machine() -> dict:
         "sklspec": __version__,
         "device": "cpu",
     }
-
-
-def _progress(stream):
-    def report(name, index, total, result):
-        if result is None:
-            print(f"[{index + 1}/{total}] {name} ...", file=stream, flush=True)
-        else:
-            print(f"[{index + 1}/{total}] {name} done", file=stream, flush=True)
-
-    return report
 
 
 def _plot(frame, metric: str, path: Path) -> bool:
@@ -201,11 +233,15 @@ def _run_compare(args, command: str) -> int:
     from .evaluation import compare
 
     t0 = time.perf_counter()
-    X, y, groups, source = _load(args)
+    X, y, groups, X_unlabeled, source = _load(args)
     task = args.task or _infer_task(y)
-    models = _select(
-        available_models(task, random_state=args.random_state, quick=args.quick),
-        args.models,
+    models = available_models(
+        task,
+        random_state=args.random_state,
+        quick=args.quick,
+        X_unlabeled=X_unlabeled,
+        names=args.models,
+        verbose=1,
     )
     estimators = {
         name: _wrap(pipe, grid, args.inner_cv, task)
@@ -263,7 +299,7 @@ def _run_compare(args, command: str) -> int:
 
 def _cmd_models(args) -> int:
     for task in TASKS if args.task is None else (args.task,):
-        names = list(available_models(task, quick=True))
+        names = list(available_models(task))
         print(f"{task}: {', '.join(names)}")
     return 0
 
@@ -308,7 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_false",
             help="paper-length training of the neural models (slow)",
         )
+        p.add_argument(
+            "--unlabeled",
+            help="extra unlabelled spectra (same schema and axis) used only to "
+            "pretrain the self-supervised models",
+        )
         p.add_argument("--n-samples", type=int, default=300, help=argparse.SUPPRESS)
+        p.add_argument("--n-unlabeled", type=int, default=600, help=argparse.SUPPRESS)
 
     demo = sub.add_parser("demo", help="the main job on the embedded default data")
     common(demo, data_required=False)

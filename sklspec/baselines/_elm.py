@@ -158,9 +158,9 @@ class ELMClassifier(ClassifierMixin, _BaseELM):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels known to the classifier.
-    x_mean_, x_scale_ : ndarray of shape (n_features_in_,)
+    x_mean_, x_scale_ : ndarray of shape (`n_features_in_`,)
         Standardisation applied to ``X`` before the hidden layer.
-    hidden_weights_ : ndarray of shape (n_features_in_, n_hidden)
+    hidden_weights_ : ndarray of shape (`n_features_in_`, n_hidden)
         Random input weights.
     hidden_bias_ : ndarray of shape (n_hidden,)
         Random hidden biases.
@@ -170,7 +170,7 @@ class ELMClassifier(ClassifierMixin, _BaseELM):
         Output intercepts.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`. Defined only when ``X`` has
         feature names that are all strings.
 
@@ -314,9 +314,9 @@ class ELMRegressor(MultiOutputMixin, RegressorMixin, _BaseELM):
         + """
     Attributes
     ----------
-    x_mean_, x_scale_ : ndarray of shape (n_features_in_,)
+    x_mean_, x_scale_ : ndarray of shape (`n_features_in_`,)
         Standardisation applied to ``X`` before the hidden layer.
-    hidden_weights_ : ndarray of shape (n_features_in_, n_hidden)
+    hidden_weights_ : ndarray of shape (`n_features_in_`, n_hidden)
         Random input weights.
     hidden_bias_ : ndarray of shape (n_hidden,)
         Random hidden biases.
@@ -326,7 +326,7 @@ class ELMRegressor(MultiOutputMixin, RegressorMixin, _BaseELM):
         Output intercepts.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`. Defined only when ``X`` has
         feature names that are all strings.
 

@@ -73,7 +73,7 @@ class MiniRocketTransformer(
         Number of output features.
     n_features_in_ : int
         Number of points per spectrum seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`. Defined only when ``X`` has
         feature names that are all strings.
 

@@ -81,7 +81,7 @@ class PLSDAClassifier(
         counts are in ``pls_.n_iter_``.
     n_features_in_ : int
         Number of features (spectral points) seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`. Defined only when ``X`` has
         feature names that are all strings.
 

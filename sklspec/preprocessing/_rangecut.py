@@ -37,7 +37,7 @@ class RangeCut(_BaseSpectralTransformer):
 
     Attributes
     ----------
-    support_ : ndarray of shape (n_features_in_,), dtype=bool
+    support_ : ndarray of shape (`n_features_in_`,), dtype=bool
         Mask of the kept spectral points.
 
     wavelengths_out_ : ndarray of shape (n_features_out,) or None

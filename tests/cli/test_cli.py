@@ -1,0 +1,139 @@
+"""Tests of the ``sklspec`` command line."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sklspec.cli import main
+from sklspec.datasets import make_spectra
+
+
+@pytest.fixture
+def npz_file(tmp_path):
+    d = make_spectra(n_samples=60, n_wavelengths=64, random_state=0)
+    path = tmp_path / "toy.npz"
+    np.savez(
+        path,
+        X=d.X.astype(np.float32),
+        wavelengths=d.wavelengths,
+        wavelength_unit=np.array("nm"),
+        y=d.y,
+        conc=np.r_[np.nan, d.concentrations[1:, 0]],
+    )
+    return path
+
+
+def test_models_lists_baselines_and_ssl(capsys):
+    assert main(["models", "--task", "classification"]) == 0
+    out = capsys.readouterr().out
+    for name in ("PLS-DA", "SVM", "kNN", "MiniRocket", "SSL-CNN fine-tuned"):
+        assert name in out
+
+
+def test_compare_writes_results(npz_file, tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code = main(
+        [
+            "compare",
+            "--data",
+            str(npz_file),
+            "--models",
+            "pls-da",
+            "kNN",
+            "--cv",
+            "3",
+            "--output",
+            str(out_dir),
+        ]
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "PLS-DA" in captured.out and "±" in captured.out
+    payload = json.loads((out_dir / "results.json").read_text())
+    assert payload["task"] == "classification"
+    assert payload["n_spectra"] == 60
+    assert payload["machine"]["cpu_count"] >= 1
+    assert payload["wall_seconds"] > 0
+    assert "sklspec compare" in payload["command"]
+    assert (out_dir / "results.csv").read_text().count("\n") >= 3
+
+
+def test_demo_with_ssl_pretrained_on_unlabelled_pool(tmp_path, capsys):
+    code = main(
+        [
+            "demo",
+            "--n-samples",
+            "60",
+            "--n-unlabeled",
+            "40",
+            "--models",
+            "PLS-DA",
+            "SSL-CNN embedding + linear",
+            "--cv",
+            "2",
+            "--output",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "pretrained TransformRecogEmbedder on 40 unlabelled spectra" in (
+        captured.out + captured.err
+    )
+    assert "SSL-CNN embedding + linear" in captured.out
+    assert (tmp_path / "results.json").is_file()
+
+
+def test_regression_target_with_missing_values(npz_file, tmp_path, capsys):
+    code = main(
+        [
+            "compare",
+            "--data",
+            str(npz_file),
+            "--target",
+            "conc",
+            "--models",
+            "PLSR",
+            "--cv",
+            "3",
+            "--output",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "1 spectra without a target value are left out" in captured.err
+    assert json.loads((tmp_path / "results.json").read_text())["n_spectra"] == 59
+    assert "rpd" in captured.out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "--data", "does/not/exist.npz"], "does/not/exist.npz"),
+        (["compare", "--models", "nope"], "unknown model"),
+        (["compare", "--target", "nope"], "nope"),
+        (["compare", "--cv", "1"], "--cv must be at least 2"),
+    ],
+)
+def test_errors_name_the_problem(npz_file, tmp_path, capsys, args, message):
+    if "--data" not in args:
+        args = [*args, "--data", str(npz_file)]
+    code = main([*args, "--output", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sklspec: error:")
+    assert message in err
+
+
+def test_module_entry_point():
+    result = subprocess.run(
+        [sys.executable, "-m", "sklspec", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip()
