@@ -36,5 +36,8 @@ test: lint
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
 
+bench: $(STAMP)
+	$(PY) benchmarks/transform_recog.py
+
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache

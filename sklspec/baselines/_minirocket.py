@@ -180,7 +180,7 @@ class MiniRocketTransformer(
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_features_out_)
+        X_new : ndarray of shape (n_samples, `n_features_out_`)
             PPV features, as float64.
         """
         check_is_fitted(self)

@@ -269,7 +269,7 @@ class PLSDAClassifier(
 
         Returns
         -------
-        x_scores : ndarray of shape (n_samples, n_components_)
+        x_scores : ndarray of shape (n_samples, `n_components_`)
             Scores of ``X`` on the latent variables.
         """
         check_is_fitted(self)

@@ -367,10 +367,13 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             "final_loss": float(history[-1]["train_loss"]) if history else None,
             "initial_weights": None if self.weights is None else str(self.weights),
         }
-        self._n_features_out = int(
-            self._embed(np.zeros((1, n_features), dtype=np.float32)).shape[1]
-        )
         return self
+
+    @property
+    def _n_features_out(self) -> int:
+        """Width of the embedding (read-out parameters may change after fit)."""
+        probe = np.zeros((1, self.n_features_in_), dtype=np.float32)
+        return int(self._embed(probe).shape[1])
 
     def _embed(self, X: np.ndarray) -> np.ndarray:
         module = self.module_
@@ -589,9 +592,6 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         est.module_ = module
         est.history_ = list(config.get("history", []))
         est.training_summary_ = dict(config.get("training") or {})
-        est._n_features_out = int(config.get("n_features_out") or 0) or int(
-            est._embed(np.zeros((1, n_features), dtype=np.float32)).shape[1]
-        )
         if config.get("feature_names_in") is not None:
             est.feature_names_in_ = np.asarray(config["feature_names_in"], dtype=object)
         return est

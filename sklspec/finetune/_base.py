@@ -216,21 +216,21 @@ class _BaseFineTuned(BaseEstimator):
         }
         return self
 
-    def _forward(self, X) -> np.ndarray:
+    def _forward(self, X, *, features: bool = False) -> np.ndarray:
+        """Run the network (or only encoder + pooling) in batches, no grad."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = X.astype(np.float32)  # a writable copy torch can share memory with
         module = self.module_
         device = next(module.parameters()).device
         module.eval()
+        step = max(self.batch_size, 256)
         out = []
         with torch.no_grad():
-            for start in range(0, len(X), max(self.batch_size, 256)):
-                xb = torch.as_tensor(
-                    X[start : start + max(self.batch_size, 256)],
-                    dtype=torch.float32,
-                    device=device,
-                )
-                out.append(module(xb).cpu().numpy())
+            for start in range(0, len(X), step):
+                xb = torch.from_numpy(X[start : start + step]).to(device)
+                yb = module.forward_features(xb) if features else module(xb)
+                out.append(yb.cpu().numpy())
         return np.concatenate(out, axis=0).astype(np.float64)
 
     def embed(self, X) -> np.ndarray:
@@ -246,12 +246,7 @@ class _BaseFineTuned(BaseEstimator):
         Z : ndarray of shape (n_spectra, n_features_encoded)
             Fine-tuned representation.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        with torch.no_grad():
-            xb = torch.as_tensor(X, dtype=torch.float32)
-            self.module_.eval()
-            return self.module_.forward_features(xb).numpy().astype(np.float64)
+        return self._forward(X, features=True)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
