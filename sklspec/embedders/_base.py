@@ -240,7 +240,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _init_from_data(self, module: torch.nn.Module, X: np.ndarray) -> None:
         """Set data-dependent state of a fresh module (e.g. input scaling)."""
 
-    def _make_training_data(self, X: np.ndarray, rng: np.random.Generator):
+    def _make_training_data(self, X: np.ndarray, rng: np.random.Generator, **kw):
+        """Return ``(X_train, y_train)`` for skorch (default: ``(X, None)``)."""
         return X, None
 
     def _make_criterion(self):
@@ -333,6 +334,15 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self : object
             The fitted embedder.
         """
+        return self._fit(X)
+
+    def _fit(self, X, **data_kwargs):
+        """Validate, build or load the module and train it.
+
+        Subclasses whose ``fit`` takes more inputs (e.g. ``groups`` of scan
+        repeats) pass them as ``data_kwargs``; they reach
+        :meth:`_make_training_data` after validation of ``X``.
+        """
         self._check_axis(X, fitting=True)
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         n_samples, n_features = X.shape
@@ -355,7 +365,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         history: list[dict] = []
         if self.max_epochs > 0:
             rng = np.random.default_rng(seed)
-            X_train, y_train = self._make_training_data(X.astype(np.float32), rng)
+            X_train, y_train = self._make_training_data(
+                X.astype(np.float32), rng, **data_kwargs
+            )
             module, history = self._train(module, X_train, y_train, seed)
         module.eval()
         self.module_ = module

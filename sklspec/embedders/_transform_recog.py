@@ -253,7 +253,7 @@ class TransformRecogEmbedder(BaseEmbedder):
             reference_std=float(np.std(X)) or 1.0,
         )
 
-    def _make_training_data(self, X, rng):
+    def _make_training_data(self, X, rng, **kw):
         X_pre, Y, _ = self._pretext(X, rng)
         return X_pre.astype(np.float32), Y.astype(np.float32)
 
