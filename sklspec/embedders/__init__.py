@@ -6,10 +6,12 @@ with skorch, saved with ``save_pretrained`` and loaded with
 """
 
 from ._base import BaseEmbedder, load_pretrained, read_config
+from ._mae import MAEEmbedder
 from ._transform_recog import TransformRecogEmbedder
 
 __all__ = [
     "BaseEmbedder",
+    "MAEEmbedder",
     "TransformRecogEmbedder",
     "load_pretrained",
     "read_config",

@@ -19,8 +19,13 @@ from ._heads import (
 )
 from ._layers import ScaledNet, SpectrumScaler
 from ._losses import MultiTaskBCELoss
+from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d, SpectrumNormalizer
 
 __all__ = [
+    "MAEEncoder",
+    "MAELoss",
+    "MaskedAutoencoder1d",
+    "SpectrumNormalizer",
     "POOLINGS",
     "CNNEncoder",
     "ClassificationHead",
