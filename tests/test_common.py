@@ -54,6 +54,12 @@ def _tiny_embedder():
     )
 
 
+def _tiny_vae():
+    from sklspec.embedders import VAEEmbedder
+
+    return VAEEmbedder(latent_dim=2, hidden=(4,), max_epochs=1, random_state=0)
+
+
 # Cheap constructor settings for the checks (the defaults of the neural
 # estimators train for minutes).
 CHEAP_SETTINGS = {
@@ -67,6 +73,12 @@ CHEAP_SETTINGS = {
         embedder=_tiny_embedder(), head_hidden=(8,), max_epochs=2, random_state=0
     ),
     "MiniRocketTransformer": lambda: dict(n_kernels=84, random_state=0),
+    "VAEEmbedder": lambda: dict(
+        latent_dim=2, hidden=(4,), max_epochs=1, random_state=0
+    ),
+    "NIRtoMIRConverter": lambda: dict(
+        mir_embedder=_tiny_vae(), hidden=(4,), max_epochs=1, random_state=0
+    ),
     "MAEEmbedder": lambda: dict(
         patch_size=8,
         embed_dim=4,
@@ -183,6 +195,8 @@ def test_every_public_estimator_is_checked():
         "ELMRegressor",
         "TransformRecogEmbedder",
         "MAEEmbedder",
+        "VAEEmbedder",
+        "NIRtoMIRConverter",
         "FineTunedClassifier",
         "FineTunedRegressor",
     }

@@ -6,12 +6,17 @@ with skorch, saved with ``save_pretrained`` and loaded with
 """
 
 from ._base import BaseEmbedder, load_pretrained, read_config
+from ._converter import NIRtoMIRConverter
 from ._mae import MAEEmbedder
 from ._transform_recog import TransformRecogEmbedder
+from ._vae import VAEEmbedder, repeat_pairs
 
 __all__ = [
     "BaseEmbedder",
     "MAEEmbedder",
+    "NIRtoMIRConverter",
+    "VAEEmbedder",
+    "repeat_pairs",
     "TransformRecogEmbedder",
     "load_pretrained",
     "read_config",

@@ -34,8 +34,11 @@ from ._metrics import (
     rpiq,
     rpiq_scorer,
 )
+from ._multifidelity import MultiFidelityResult, multifidelity_table  # noqa: E402
 
 __all__ = [
+    "MultiFidelityResult",
+    "multifidelity_table",
     "SCORERS",
     "ComparisonResult",
     "LabelFractionResult",

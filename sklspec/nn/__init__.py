@@ -20,8 +20,22 @@ from ._heads import (
 from ._layers import ScaledNet, SpectrumScaler
 from ._losses import MultiTaskBCELoss
 from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d, SpectrumNormalizer
+from ._vae import (
+    ForwardLoss,
+    LatentConverterNet,
+    SpectralVAE,
+    VAEMeanEncoder,
+    WavelengthScaler,
+    gaussian_kl,
+)
 
 __all__ = [
+    "ForwardLoss",
+    "LatentConverterNet",
+    "SpectralVAE",
+    "VAEMeanEncoder",
+    "WavelengthScaler",
+    "gaussian_kl",
     "MAEEncoder",
     "MAELoss",
     "MaskedAutoencoder1d",

@@ -1,0 +1,494 @@
+"""Benchmark of VAEEmbedder and NIRtoMIRConverter (SSML, arXiv 2511.15965).
+
+Regenerates ``benchmarks/results/vae_converter.md`` and ``.json``::
+
+    python benchmarks/vae_converter.py            # full (~30-40 min on 2 cores)
+    python benchmarks/vae_converter.py --smoke    # < 2 min: checks the script runs
+
+Protocol:
+
+- **Architecture**: dense vs conv VAE encoder on ``corn`` (m5), random 60/20
+  split: held-out reconstruction RMSE, training time, transform throughput.
+- **Instrument transfer** (``corn`` m5/mp5/mp6, ``shootout2002_tablets``
+  inst1/inst2), for each direction source -> reference: a PLSR (components
+  by 5-fold CV) is trained on the reference instrument's calibration spectra
+  and applied to the source instrument's test spectra (a) unconverted,
+  (b) after direct standardisation (DS) and piecewise DS (PDS, window 7),
+  (c) after NIRtoMIRConverter. The transfer pairs are ``n`` calibration
+  samples chosen by **Kennard-Stone** on the reference spectra; the VAE is
+  trained on all reference calibration spectra (no labels), the converter
+  on the ``n`` pairs. corn: fixed random 60 calibration / 20 test samples;
+  shootout: the official calibrate (155) / test (460) sets.
+- **Soil embeddings**: VAE latent (RidgeCV, PLSR) vs raw spectra (PLSR,
+  Cubist when installed) on the LimeSoDa sets with their official 10 folds
+  and ``nirsoil`` with its train/test split. The VAE is fitted inside each
+  fold on the training spectra only.
+- **Five feature sets** on ``make_paired_spectra``: ``multifidelity_table``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import torch
+from sklearn.base import clone
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import sklspec
+from sklspec.datasets import load_spectra, make_paired_spectra
+from sklspec.embedders._converter import NIRtoMIRConverter
+from sklspec.embedders._vae import VAEEmbedder
+from sklspec.evaluation._multifidelity import multifidelity_table
+
+HERE = Path(__file__).resolve().parent
+HAS_CUBIST = importlib.util.find_spec("cubist") is not None
+
+FULL = dict(
+    vae=dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=150, lr=1e-3),
+    conv=dict(hidden=(256, 256), max_epochs=300, lr=1e-3, batch_size=16),
+    n_transfer=[5, 10, 20, 40],
+    corn_pairs=[("X_mp5", "X"), ("X", "X_mp5"), ("X_mp6", "X"), ("X", "X_mp6")],
+    shootout_pairs=[("X_inst2", "X"), ("X", "X_inst2")],
+    soil=[
+        "limesoda_h138",
+        "limesoda_nrw115",
+        "limesoda_ssp460",
+        "limesoda_sp231",
+        "limesoda_cv98",
+        "nirsoil",
+    ],
+    soil_folds=10,
+    soil_vae=dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=80),
+    paired=dict(n_samples=200, cv=5),
+    cubist=True,
+)
+SMOKE = dict(
+    vae=dict(latent_dim=8, hidden=(32,), beta=0.1, max_epochs=5, lr=3e-3),
+    conv=dict(hidden=(32,), max_epochs=5, lr=3e-3, batch_size=16),
+    n_transfer=[5, 20],
+    corn_pairs=[("X_mp5", "X")],
+    shootout_pairs=[("X_inst2", "X")],
+    soil=["limesoda_sp231"],
+    soil_folds=2,
+    soil_vae=dict(latent_dim=8, hidden=(32,), beta=0.1, max_epochs=5),
+    paired=dict(n_samples=60, cv=2),
+    cubist=False,
+)
+
+
+# ------------------------------------------------------------- helpers
+def kennard_stone(X: np.ndarray, n: int) -> np.ndarray:
+    """Indices of ``n`` samples chosen by the Kennard-Stone algorithm."""
+    d = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+    first = list(np.unravel_index(np.argmax(d), d.shape))
+    chosen = first[: min(2, n)]
+    mind = d[chosen].min(0)
+    while len(chosen) < n:
+        mind[chosen] = -1
+        k = int(np.argmax(mind))
+        chosen.append(k)
+        mind = np.minimum(mind, d[k])
+    return np.asarray(chosen)
+
+
+class DS:
+    """Direct standardisation: ``X_ref ≈ (X_src - m_src) F + m_ref`` (pinv)."""
+
+    def fit(self, Xs, Xr):
+        self.ms, self.mr = Xs.mean(0), Xr.mean(0)
+        self.F = np.linalg.pinv(Xs - self.ms, rcond=1e-6) @ (Xr - self.mr)
+        return self
+
+    def transform(self, X):
+        return (X - self.ms) @ self.F + self.mr
+
+
+class PDS:
+    """Piecewise DS: one local least-squares regression per reference point."""
+
+    def __init__(self, window=7):
+        self.window = window
+
+    def fit(self, Xs, Xr):
+        p, h = Xs.shape[1], self.window // 2
+        self.ms, self.mr = Xs.mean(0), Xr.mean(0)
+        Xc, Rc = Xs - self.ms, Xr - self.mr
+        self.F = np.zeros((p, p))
+        for j in range(p):
+            lo, hi = max(0, j - h), min(p, j + h + 1)
+            self.F[lo:hi, j] = np.linalg.pinv(Xc[:, lo:hi], rcond=1e-6) @ Rc[:, j]
+        return self
+
+    def transform(self, X):
+        return (X - self.ms) @ self.F + self.mr
+
+
+def pls_cv(max_components=15):
+    return GridSearchCV(
+        PLSRegression(scale=False),
+        {"n_components": list(range(1, max_components + 1))},
+        cv=5,
+        scoring="neg_root_mean_squared_error",
+    )
+
+
+def _rmse(a, b, axis=None):
+    return np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2, axis=axis))
+
+
+# ------------------------------------------------------------- sections
+def architecture(cfg, data_home, seed, log):
+    d = load_spectra("corn", data_home=data_home)
+    X = d.X.astype(np.float64)
+    rng = np.random.default_rng(seed)
+    idx = rng.permutation(len(X))
+    tr, te = idx[:60], idx[60:]
+    out = {}
+    for arch in ("dense", "conv"):
+        rows = []
+        for rep in range(2):
+            t0 = time.perf_counter()
+            vae = VAEEmbedder(**cfg["vae"], architecture=arch, random_state=seed + rep)
+            vae.fit(X[tr])
+            train_s = time.perf_counter() - t0
+            big = np.repeat(X, 20, axis=0)
+            t1 = time.perf_counter()
+            vae.transform(big)
+            thr = len(big) / (time.perf_counter() - t1)
+            rec = vae.inverse_transform(vae.transform(X[te]))
+            rows.append(
+                {
+                    "recon_rmse": float(_rmse(rec, X[te])),
+                    "train_seconds": train_s,
+                    "spectra_per_second": thr,
+                }
+            )
+        out[arch] = rows
+        log(f"architecture {arch} done")
+    out["mean_spectrum_rmse"] = float(_rmse(X[tr].mean(0), X[te]))
+    return out
+
+
+def transfer(cfg, data_home, seed, log):
+    results = []
+    specs = [("corn", p) for p in cfg["corn_pairs"]]
+    specs += [("shootout2002_tablets", p) for p in cfg["shootout_pairs"]]
+    cache = {}
+    for name, (src_key, ref_key) in specs:
+        if name not in cache:
+            cache[name] = load_spectra(name, data_home=data_home)
+        d = cache[name]
+        arrays = {"X": d.X, **d.extras}
+        Xs = np.asarray(arrays[src_key], dtype=np.float64)
+        Xr = np.asarray(arrays[ref_key], dtype=np.float64)
+        Y = np.asarray(d.y, dtype=np.float64)
+        if d.split is not None:
+            cal = np.flatnonzero(d.split == "calibrate")
+            test = np.flatnonzero(d.split == "test")
+        else:
+            idx = np.random.default_rng(seed).permutation(len(Xr))
+            cal, test = idx[:60], idx[60:]
+        models = [clone(pls_cv()).fit(Xr[cal], Y[cal, j]) for j in range(Y.shape[1])]
+
+        def rmsep(Xt, models=models, Y=Y, test=test):
+            return [
+                float(_rmse(m.predict(Xt).ravel(), Y[test, j]))
+                for j, m in enumerate(models)
+            ]
+
+        direction = f"{name}: {src_key} -> {ref_key}"
+        t0 = time.perf_counter()
+        vae = VAEEmbedder(**cfg["vae"], random_state=seed).fit(Xr[cal])
+        vae_s = time.perf_counter() - t0
+        base = {"direction": direction, "targets": list(map(str, d.target_names))}
+        results.append(
+            {
+                **base,
+                "method": "reference instrument (no transfer)",
+                "n": None,
+                "spectral_rmse": 0.0,
+                "rmsep": rmsep(Xr[test]),
+            }
+        )
+        results.append(
+            {
+                **base,
+                "method": "unconverted",
+                "n": None,
+                "spectral_rmse": float(_rmse(Xs[test], Xr[test])),
+                "rmsep": rmsep(Xs[test]),
+            }
+        )
+        for n in cfg["n_transfer"]:
+            if n > len(cal):
+                continue
+            sel = cal[kennard_stone(Xr[cal], n)]
+            for label, method in (("DS", DS()), ("PDS (w=7)", PDS(7))):
+                pred = method.fit(Xs[sel], Xr[sel]).transform(Xs[test])
+                results.append(
+                    {
+                        **base,
+                        "method": label,
+                        "n": n,
+                        "spectral_rmse": float(_rmse(pred, Xr[test])),
+                        "rmsep": rmsep(pred),
+                    }
+                )
+            t1 = time.perf_counter()
+            conv = NIRtoMIRConverter(
+                FrozenEstimator(vae), **cfg["conv"], random_state=seed
+            ).fit(Xs[sel], Xr[sel])
+            conv_s = time.perf_counter() - t1
+            pred = conv.transform(Xs[test])
+            results.append(
+                {
+                    **base,
+                    "method": "NIRtoMIRConverter",
+                    "n": n,
+                    "spectral_rmse": float(_rmse(pred, Xr[test])),
+                    "rmsep": rmsep(pred),
+                    "train_seconds": conv_s,
+                    "vae_seconds": vae_s,
+                }
+            )
+            log(f"transfer {direction} n={n} done")
+    return results
+
+
+def soil(cfg, data_home, seed, log):
+    out = {}
+    for name in cfg["soil"]:
+        d = load_spectra(name, data_home=data_home)
+        X = d.X.astype(np.float64)
+        Y = np.asarray(d.y, dtype=np.float64)
+        if d.fold is not None:
+            folds = np.unique(d.fold)[: cfg["soil_folds"]]
+            splits = [
+                (np.flatnonzero(d.fold != f), np.flatnonzero(d.fold == f))
+                for f in folds
+            ]
+        else:
+            splits = [
+                (np.flatnonzero(d.split == "train"), np.flatnonzero(d.split == "test"))
+            ]
+        per = {}
+        t_vae = []
+        for tr, te in splits:
+            t0 = time.perf_counter()
+            vae = VAEEmbedder(**cfg["soil_vae"], random_state=seed).fit(X[tr])
+            t_vae.append(time.perf_counter() - t0)
+            Z_tr, Z_te = vae.transform(X[tr]), vae.transform(X[te])
+            feats = {
+                "raw + PLSR": (X, X, pls_cv()),
+                "VAE latent + RidgeCV": (
+                    Z_tr,
+                    Z_te,
+                    make_pipeline(StandardScaler(), RidgeCV(np.logspace(-3, 3, 13))),
+                ),
+                "VAE latent + PLSR": (
+                    Z_tr,
+                    Z_te,
+                    pls_cv(cfg["soil_vae"]["latent_dim"]),
+                ),
+            }
+            if cfg["cubist"] and HAS_CUBIST:
+                from cubist import Cubist
+
+                feats["raw + Cubist"] = (X, X, Cubist(n_committees=5))
+            for j, tname in enumerate(d.target_names):
+                ok_tr = tr[np.isfinite(Y[tr, j])]
+                ok_te = te[np.isfinite(Y[te, j])]
+                m_tr = np.isfinite(Y[tr, j])
+                m_te = np.isfinite(Y[te, j])
+                for label, (A, B, model) in feats.items():
+                    if A is X:
+                        A_tr, B_te = X[ok_tr], X[ok_te]
+                    else:
+                        A_tr, B_te = A[m_tr], B[m_te]
+                    pred = clone(model).fit(A_tr, Y[ok_tr, j]).predict(B_te).ravel()
+                    per.setdefault(f"{tname}|{label}", []).append(
+                        (
+                            float(np.sum((pred - Y[ok_te, j]) ** 2)),
+                            int(len(ok_te)),
+                        )
+                    )
+        out[name] = {
+            "rmse": {
+                k: float(np.sqrt(sum(s for s, _ in v) / sum(c for _, c in v)))
+                for k, v in per.items()
+            },
+            "vae_seconds_per_fold": float(np.mean(t_vae)),
+            "n_folds": len(splits),
+        }
+        log(f"soil {name} done")
+    return out
+
+
+def paired(cfg, seed, log):
+    d = make_paired_spectra(n_samples=cfg["paired"]["n_samples"], random_state=seed)
+    vae = VAEEmbedder(**cfg["vae"], random_state=seed)
+    conv = NIRtoMIRConverter(**cfg["conv"], random_state=seed)
+    res = multifidelity_table(
+        d.X_low,
+        d.X_high,
+        d.y,
+        converter=conv,
+        embedder=vae,
+        cv=cfg["paired"]["cv"],
+        target_names=["analyte"],
+        random_state=seed,
+    )
+    log("paired five-feature-set table done")
+    return res
+
+
+# ------------------------------------------------------------- output
+def render(meta, cfg, arch, trans, soil_res, paired_res):
+    L = [
+        "# VAEEmbedder and NIRtoMIRConverter benchmark (SSML, arXiv 2511.15965)",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']} "
+        f"({meta['machine']}), wall time {meta['wall_seconds'] / 60:.1f} min.",
+        "Do not edit by hand: rerun the script.",
+        "",
+        "## Settings",
+        "",
+        f"- VAE: `{cfg['vae']}`; converter: `{cfg['conv']}`; soil VAE: "
+        f"`{cfg['soil_vae']}`.",
+        "- Transfer samples: Kennard-Stone on the reference-instrument "
+        "calibration spectra.",
+        f"- Cubist installed: {HAS_CUBIST} (used: {cfg['cubist'] and HAS_CUBIST}).",
+        "",
+        "## Encoder architecture (corn m5, 60 train / 20 held out, 2 seeds)",
+        "",
+        "| encoder | held-out recon RMSE | train s | transform spectra/s |",
+        "|---|---|---|---|",
+    ]
+    for a in ("dense", "conv"):
+        r = arch[a]
+        L.append(
+            f"| {a} | {np.mean([x['recon_rmse'] for x in r]):.4g} | "
+            f"{np.mean([x['train_seconds'] for x in r]):.1f} | "
+            f"{np.mean([x['spectra_per_second'] for x in r]):.0f} |"
+        )
+    L += [
+        f"| (mean spectrum) | {arch['mean_spectrum_rmse']:.4g} | | |",
+        "",
+        "## Instrument transfer: spectral RMSE and property RMSEP",
+        "",
+        "PLSR trained on the reference instrument, applied to converted "
+        "source-instrument test spectra.",
+        "",
+    ]
+    by_dir: dict[str, list] = {}
+    for r in trans:
+        by_dir.setdefault(r["direction"], []).append(r)
+    for direction, rows in by_dir.items():
+        targets = rows[0]["targets"]
+        L += [
+            f"### {direction}",
+            "",
+            "| method | n pairs | spectral RMSE | "
+            + " | ".join(f"RMSEP {t}" for t in targets)
+            + " |",
+            "|---|---|---|" + "---|" * len(targets),
+        ]
+        for r in rows:
+            n = "" if r["n"] is None else str(r["n"])
+            L.append(
+                f"| {r['method']} | {n} | {r['spectral_rmse']:.4g} | "
+                + " | ".join(f"{v:.4g}" for v in r["rmsep"])
+                + " |"
+            )
+        L.append("")
+    L += [
+        "## Soil: VAE embeddings vs raw spectra (pooled RMSE over folds)",
+        "",
+    ]
+    for name, r in soil_res.items():
+        L += [
+            f"### {name} ({r['n_folds']} folds; VAE {r['vae_seconds_per_fold']:.1f} "
+            "s per fold)",
+            "",
+            "| target | model | RMSE |",
+            "|---|---|---|",
+        ]
+        for k, v in r["rmse"].items():
+            t, m = k.split("|")
+            L.append(f"| {t} | {m} | {v:.4g} |")
+        L.append("")
+    L += [
+        "## Five feature sets on make_paired_spectra (multifidelity_table)",
+        "",
+        "```",
+        str(paired_res),
+        "```",
+        "",
+    ]
+    return "\n".join(L)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny settings")
+    parser.add_argument("--output", default=str(HERE / "results"))
+    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    cfg = copy.deepcopy(SMOKE if args.smoke else FULL)
+    t_start = time.perf_counter()
+    command = "python benchmarks/vae_converter.py " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
+
+    def log(msg):
+        print(f"[{time.perf_counter() - t_start:7.1f} s] {msg}", flush=True)
+
+    arch = architecture(cfg, args.data_home, args.seed, log)
+    trans = transfer(cfg, args.data_home, args.seed, log)
+    soil_res = soil(cfg, args.data_home, args.seed, log)
+    paired_res = paired(cfg, args.seed, log)
+    meta = {
+        "command": command.strip(),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, "
+        f"torch {torch.__version__} on cpu, scikit-learn {sklearn.__version__}, "
+        f"sklspec {sklspec.__version__}",
+        "wall_seconds": time.perf_counter() - t_start,
+    }
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "vae_converter.md").write_text(
+        render(meta, cfg, arch, trans, soil_res, paired_res)
+    )
+    payload = {
+        "meta": meta,
+        "settings": cfg,
+        "architecture": arch,
+        "transfer": trans,
+        "soil": soil_res,
+        "paired": paired_res.to_dict(),
+    }
+    (out / "vae_converter.json").write_text(json.dumps(payload, indent=2, default=str))
+    log(f"wrote {out / 'vae_converter.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
