@@ -298,10 +298,17 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         rng = check_random_state(self.random_state)
         return int(rng.randint(np.iinfo(np.int32).max))
 
-    def _n_batches(self, n: int) -> int:
-        return int(np.ceil(n / self.batch_size))
+    def _train_options(self, n_train: int) -> dict:
+        """Extra :func:`~sklspec._training.train_module` keyword arguments.
+
+        Subclasses return e.g. another ``optimizer``, ``optimizer__*``
+        settings or a ``callbacks`` list (which then replaces
+        ``self.callbacks``; include them). Default: none.
+        """
+        return {}
 
     def _train(self, module, X, y, seed: int):
+        options = {"callbacks": self.callbacks, **self._train_options(len(X))}
         return train_module(
             module,
             X,
@@ -313,7 +320,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             device=str(self._torch_device()),
             seed=seed,
             verbose=self.verbose,
-            callbacks=self.callbacks,
+            **options,
         )
 
     # ------------------------------------------------------------- estimator

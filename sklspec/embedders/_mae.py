@@ -344,40 +344,31 @@ class MAEEmbedder(BaseEmbedder):
     def _embed_batch(self, module, xb):
         return module.encoder.pool(module.encode(xb), self.pooling)
 
-    def _train(self, module, X, y, seed: int):
+    def _train_options(self, n_train: int) -> dict:
+        """AdamW (0.9, 0.95) with linear warm-up and cosine decay (MAX)."""
         from skorch.callbacks import LRScheduler
 
-        from .._training import train_module
-
-        n = len(X)
-        bs = min(self.batch_size, n)
+        bs = min(self.batch_size, n_train)
         # train_module drops a last batch of one spectrum
-        steps = n // bs if (n > bs and n % bs == 1) else math.ceil(n / bs)
+        if n_train > bs and n_train % bs == 1:
+            steps = n_train // bs
+        else:
+            steps = math.ceil(n_train / bs)
         warmup = min(self.warmup_epochs, self.max_epochs // 2) * steps
         schedule = LRScheduler(
             policy=torch.optim.lr_scheduler.LambdaLR,
             lr_lambda=_WarmupCosine(warmup, self.max_epochs * steps),
             step_every="batch",
         )
-        return train_module(
-            module,
-            X,
-            y,
-            criterion=self._make_criterion(),
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            device=str(self._torch_device()),
-            seed=seed,
-            verbose=self.verbose,
-            callbacks=[("lr_schedule", schedule), *(self.callbacks or [])],
-            optimizer=torch.optim.AdamW,
-            optimizer__betas=(0.9, 0.95),
-            optimizer__weight_decay=self.weight_decay,
-            optimizer__param_groups=[
+        return {
+            "callbacks": [("lr_schedule", schedule), *(self.callbacks or [])],
+            "optimizer": torch.optim.AdamW,
+            "optimizer__betas": (0.9, 0.95),
+            "optimizer__weight_decay": self.weight_decay,
+            "optimizer__param_groups": [
                 (pattern, {"weight_decay": 0.0}) for pattern in _NO_DECAY
             ],
-        )
+        }
 
     def get_encoder(self) -> torch.nn.Module:
         """Return the trained encoder (normalisation, patches, transformer).
