@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..nn._vae import ForwardLoss, LatentConverterNet, SpectralVAE
+from ..nn import ForwardLoss, LatentConverterNet, SpectralVAE
 from ._base import CONFIG_NAME, BaseEmbedder, _load_state_dict, read_config
 from ._vae import VAEEmbedder
 

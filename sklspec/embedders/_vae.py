@@ -10,7 +10,8 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ..nn._vae import ARCHITECTURES, ForwardLoss, SpectralVAE
+from ..nn import ForwardLoss, SpectralVAE
+from ..nn._vae import ARCHITECTURES
 from ._base import BaseEmbedder
 
 __all__ = ["VAEEmbedder", "repeat_pairs"]

@@ -18,10 +18,9 @@ from ._heads import (
     pooled_size,
 )
 from ._layers import ScaledNet, SpectrumScaler
-from ._losses import MultiTaskBCELoss
+from ._losses import ForwardLoss, MultiTaskBCELoss
 from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d, SpectrumNormalizer
 from ._vae import (
-    ForwardLoss,
     LatentConverterNet,
     SpectralVAE,
     VAEMeanEncoder,

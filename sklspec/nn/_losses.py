@@ -13,7 +13,7 @@ from torch import nn
 
 from ._heads import ConfigMixin
 
-__all__ = ["MultiTaskBCELoss"]
+__all__ = ["ForwardLoss", "MultiTaskBCELoss"]
 
 
 def _as_vector(name: str, value) -> torch.Tensor | None:
@@ -133,3 +133,24 @@ class MultiTaskBCELoss(ConfigMixin, nn.Module):
         else:
             total = (per_task * self.weights.to(per_task.dtype)).sum()
         return (total, per_task) if return_per_task else total
+
+
+class ForwardLoss(nn.Module):
+    """skorch criterion for modules that compute their own loss.
+
+    ``forward(y_pred, y_true)`` returns ``y_pred[0]`` when the module output
+    is a tuple or list (``(loss, ...)``, as :class:`SpectralVAE`,
+    :class:`LatentConverterNet` and :class:`MaskedAutoencoder1d` return), else
+    ``y_pred`` itself. ``y_true`` (skorch's placeholder when ``y`` is None)
+    is ignored.
+
+    Examples
+    --------
+    >>> import torch
+    >>> ForwardLoss()((torch.tensor(2.0), None), None)
+    tensor(2.)
+    """
+
+    def forward(self, y_pred, y_true=None) -> torch.Tensor:
+        """Return the module's own loss."""
+        return y_pred[0] if isinstance(y_pred, tuple | list) else y_pred

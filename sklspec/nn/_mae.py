@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._heads import ConfigMixin
+from ._losses import ForwardLoss
 
 __all__ = [
     "MAE_NORMALIZATIONS",
@@ -784,20 +785,6 @@ class MaskedAutoencoder1d(ConfigMixin, nn.Module):
         return ((z_hat[:, :L] - z[:, :L]) ** 2).mean(dim=1)
 
 
-class MAELoss(nn.Module):
-    """skorch criterion for modules that compute their own loss.
-
-    ``forward(y_pred, y_true)`` returns ``y_pred[0]``: the loss that
-    :meth:`MaskedAutoencoder1d.forward` returns first. ``y_true`` (skorch's
-    placeholder when ``y`` is None) is ignored.
-
-    Examples
-    --------
-    >>> import torch
-    >>> MAELoss()((torch.tensor(2.0), None, None), None)
-    tensor(2.)
-    """
-
-    def forward(self, y_pred, y_true=None) -> torch.Tensor:
-        """Return the module's own loss."""
-        return y_pred[0] if isinstance(y_pred, tuple | list) else y_pred
+#: skorch criterion of :class:`MaskedAutoencoder1d` (its own loss, returned
+#: first); the same as :class:`~sklspec.nn.ForwardLoss`.
+MAELoss = ForwardLoss

@@ -19,10 +19,10 @@ import torch
 from torch import nn
 
 from ._heads import ConfigMixin, _check_hidden
+from ._losses import ForwardLoss  # noqa: F401  (re-exported)
 
 __all__ = [
     "ARCHITECTURES",
-    "ForwardLoss",
     "LatentConverterNet",
     "SpectralVAE",
     "VAEMeanEncoder",
@@ -441,22 +441,3 @@ class LatentConverterNet(ConfigMixin, nn.Module):
             err = (out_std - self.out_scaler(y_target)) ** 2
             loss = loss + self.spectrum_loss_weight * torch.mean(err)
         return loss, self.out_scaler.inverse(out_std), z_hat
-
-
-class ForwardLoss(nn.Module):
-    """Criterion for modules that compute their own loss.
-
-    Returns the first element of the module output (``(loss, ...)``) and
-    ignores the target, so skorch can train :class:`SpectralVAE` and
-    :class:`LatentConverterNet` with inputs passed as a dict.
-
-    Examples
-    --------
-    >>> import torch
-    >>> ForwardLoss()((torch.tensor(2.0), None), None)
-    tensor(2.)
-    """
-
-    def forward(self, y_pred, y_true=None) -> torch.Tensor:
-        """Return ``y_pred[0]``."""
-        return y_pred[0]
