@@ -83,13 +83,16 @@ def _measure(
     noise: float,
     scatter: float,
     shift: float,
+    scatter_draws: np.ndarray | None = None,
 ) -> np.ndarray:
     """Spectra of the mixtures through an instrument (all samples at once).
 
     Beer-Lambert mixture ``C @ E``, a per-sample fractional axis shift (linear
     interpolation), multiplicative scatter (gain), additive scatter (offset),
     a smooth quadratic baseline, and heteroscedastic Gaussian noise whose
-    standard deviation grows with the absorbance.
+    standard deviation grows with the absorbance. ``scatter_draws`` (n, 4)
+    standard normals fix the per-sample gain and baseline draws, so that two
+    instruments can see the same sample presentation.
     """
     n, p = concentrations.shape[0], axis.shape[0]
     clean = concentrations @ pure  # (n, p)
@@ -105,9 +108,13 @@ def _measure(
         + np.take_along_axis(clean, i1, axis=1) * frac
     )
     # scatter: gain (path length / particle size) and smooth baseline
-    gain = np.exp(rng.normal(0.0, scatter, (n, 1)))
+    if scatter_draws is None:
+        g, z = rng.normal(0.0, 1.0, (n, 1)), rng.normal(0.0, 1.0, (n, 3))
+    else:
+        g, z = scatter_draws[:, :1], scatter_draws[:, 1:4]
+    gain = np.exp(scatter * g)
     u = np.linspace(-1.0, 1.0, p)[None, :]
-    coef = rng.normal(0.0, 1.0, (n, 3)) * np.array([scatter, scatter / 2, scatter / 4])
+    coef = z * np.array([scatter, scatter / 2, scatter / 4])
     baseline = coef[:, [0]] + coef[:, [1]] * u + coef[:, [2]] * (u**2 - 1.0 / 3.0)
     signal = gain * shifted
     sd = noise * (1.0 + np.abs(signal))
@@ -382,8 +389,11 @@ def make_paired_spectra(
 
     One set of latent concentrations (as in :func:`make_spectra`: major
     constituents, a minor nuisance, two minor analytes driving ``y``) is seen
-    by two instruments with their own pure-component spectra, scatter,
-    shifts and noise:
+    by two instruments with their own pure-component spectra, axis shifts
+    and noise. The scatter (multiplicative gain and smooth baseline, drawn
+    per sample) is shared: both instruments see the same sample presentation,
+    so the high-fidelity spectrum is predictable from the low-fidelity one up
+    to noise and shift:
 
     - *low* (NIR-like): 1100-1700 nm, ``n_wavelengths_low`` points, broad
       overtone bands (analyte hidden under major bands), more noise
@@ -410,7 +420,8 @@ def make_paired_spectra(
     noise_low, noise_high : float, default=0.002, 0.001
         Noise levels of the two instruments.
     scatter : float, default=0.05
-        Scatter and baseline strength (both instruments).
+        Scatter and baseline strength; the per-sample draws are shared by
+        both instruments.
     class_sep : float, default=1.0
         Spacing of the class means (classification only).
     random_state : int, RandomState instance or None, default=None
@@ -465,11 +476,26 @@ def make_paired_spectra(
         fwhm=(0.003, 0.012),
         hide_analyte=False,
     )
+    draws = rng.normal(0.0, 1.0, (n_samples, 4))
     X_low = _measure(
-        rng, C, pure_low, w_low, noise=noise_low, scatter=scatter, shift=2.0
+        rng,
+        C,
+        pure_low,
+        w_low,
+        noise=noise_low,
+        scatter=scatter,
+        shift=2.0,
+        scatter_draws=draws,
     )
     X_high = _measure(
-        rng, C, pure_high, w_high, noise=noise_high, scatter=scatter, shift=0.5
+        rng,
+        C,
+        pure_high,
+        w_high,
+        noise=noise_high,
+        scatter=scatter,
+        shift=0.5,
+        scatter_draws=draws,
     )
     names_low = _feature_names(w_low)
     descr = (
