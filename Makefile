@@ -31,7 +31,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix sklspec tests benchmarks docs
 
 test: lint
-	$(PY) -m pytest -q --durations=15 tests
+	$(PY) -m pytest -q --durations=15 --doctest-modules sklspec tests
 
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html

@@ -94,9 +94,10 @@ def available_models(
             random_state=random_state,
             quick=quick,
             X_unlabeled=X_unlabeled,
+            include=[name for name in ssl_names if name in models],
             verbose=verbose,
         )
-        models.update({k: v for k, v in ssl.items() if k in models})
+        models.update(ssl)
     return models
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
+from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, RidgeCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..embedders import TransformRecogEmbedder
+from ..embedders import MAEEmbedder, TransformRecogEmbedder, VAEEmbedder
 from ..preprocessing import SNV
 from ._base import FineTunedClassifier, FineTunedRegressor
 
@@ -33,10 +35,35 @@ _QUICK = {
         **_PRETEXT,
     ),
     "finetune": dict(head_hidden=(64,), max_epochs=60, lr=1e-3),
+    # a 2-block transformer on 16-point patches, 30 epochs
+    "mae": dict(
+        patch_size=16,
+        embed_dim=64,
+        depth=2,
+        num_heads=4,
+        decoder_dim=64,
+        decoder_depth=1,
+        max_epochs=30,
+        lr=2e-3,
+        warmup_epochs=3,
+    ),
+    "vae": dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=60),
 }
 _FULL = {
     "embedder": dict(max_epochs=100, **_PRETEXT),
     "finetune": dict(max_epochs=250),
+    "mae": dict(max_epochs=200, lr=2e-3, warmup_epochs=10),
+    "vae": dict(beta=0.1, max_epochs=200),
+}
+_EMBEDDERS = {
+    "SSL-CNN": ("embedder", TransformRecogEmbedder),
+    "SSL-MAE": ("mae", MAEEmbedder),
+    "SSL-VAE": ("vae", VAEEmbedder),
+}
+_KINDS = {
+    "SSL-CNN": ("fine-tuned", "embedding + linear"),
+    "SSL-MAE": ("embedding + linear",),
+    "SSL-VAE": ("embedding + linear",),
 }
 
 
@@ -46,6 +73,7 @@ def make_ssl_models(
     random_state=0,
     quick: bool = True,
     X_unlabeled=None,
+    include=None,
     verbose: int = 0,
 ):
     """Return the self-supervised models: name -> (estimator, param_grid).
@@ -71,6 +99,9 @@ def make_ssl_models(
         of the paper's 100 / 250 epochs.
     X_unlabeled : array-like of shape (n_unlabeled, n_points), optional
         Unlabelled spectra to pretrain on once.
+    include : list of str, optional
+        Return only these models (exact names, as listed below); only their
+        embedders are pretrained. Unknown names raise ``ValueError``.
     verbose : int, default=0
         1 prints the pretraining time.
 
@@ -79,57 +110,70 @@ def make_ssl_models(
     models : dict
         ``"SSL-CNN fine-tuned"`` (SNV, then :class:`FineTunedClassifier` or
         :class:`FineTunedRegressor` on a
-        :class:`~sklspec.embedders.TransformRecogEmbedder`) and
-        ``"SSL-CNN embedding + linear"`` (SNV, the embedding, standardised,
-        under logistic regression or ridge), each with an empty grid. The
-        pretext magnitudes are ``noise_scale=0.1, offset_scale=0.5,
-        factor_range=(0.5, 1.5)``.
+        :class:`~sklspec.embedders.TransformRecogEmbedder`), and three
+        frozen-embedding pipelines (SNV, the embedding, standardised, under
+        logistic regression or ridge): ``"SSL-CNN embedding + linear"``,
+        ``"SSL-MAE embedding + linear"``
+        (:class:`~sklspec.embedders.MAEEmbedder`) and
+        ``"SSL-VAE embedding + linear"``
+        (:class:`~sklspec.embedders.VAEEmbedder`), each with an empty grid.
+        The CNN's pretext magnitudes are ``noise_scale=0.1, offset_scale=0.5,
+        factor_range=(0.5, 1.5)``. With ``X_unlabeled``, each embedder is
+        pretrained once, on the SNV-corrected pool.
     """
     if task not in ("classification", "regression"):
         raise ValueError(
             f"task must be 'classification' or 'regression', got {task!r}."
         )
     settings = _QUICK if quick else _FULL
-
-    def embedder():
-        return TransformRecogEmbedder(**settings["embedder"], random_state=random_state)
-
-    if X_unlabeled is not None:
-        t0 = time.perf_counter()
-        fitted = embedder().fit(SNV().fit_transform(X_unlabeled))
-        if verbose:
-            print(
-                f"pretrained TransformRecogEmbedder on {len(X_unlabeled)} "
-                f"unlabelled spectra in {time.perf_counter() - t0:.1f} s",
-                flush=True,
+    names = [f"{p} {kind}" for p in _EMBEDDERS for kind in _KINDS[p]]
+    if include is not None:
+        unknown = sorted(set(include) - set(names))
+        if unknown:
+            raise ValueError(
+                f"unknown self-supervised model(s) {unknown}; available: {names}."
             )
-
-        def source():
-            return FrozenEstimator(fitted)
-
-    else:
-        source = embedder
-
-    cls = FineTunedClassifier if task == "classification" else FineTunedRegressor
-    tuned = Pipeline(
-        [
-            ("snv", SNV()),
-            ("model", cls(source(), **settings["finetune"], random_state=random_state)),
-        ]
-    )
+        names = [n for n in names if n in include]
     if task == "classification":
         linear = LogisticRegression(max_iter=2000)
     else:
         linear = RidgeCV(alphas=(0.01, 0.1, 1.0, 10.0, 100.0))
-    probe = Pipeline(
-        [
-            ("snv", SNV()),
-            ("embed", source()),
-            ("scale", StandardScaler()),
-            ("model", linear),
-        ]
-    )
-    return {
-        "SSL-CNN fine-tuned": (tuned, {}),
-        "SSL-CNN embedding + linear": (probe, {}),
-    }
+    X_snv = None if X_unlabeled is None else SNV().fit_transform(X_unlabeled)
+    models = {}
+    for prefix, (key, cls) in _EMBEDDERS.items():
+        if not any(n.startswith(prefix + " ") for n in names):
+            continue
+        make = functools.partial(cls, **settings[key], random_state=random_state)
+        if X_snv is not None:
+            t0 = time.perf_counter()
+            fitted = make().fit(X_snv)
+            if verbose:
+                print(
+                    f"pretrained {cls.__name__} on {len(X_snv)} unlabelled "
+                    f"spectra in {time.perf_counter() - t0:.1f} s",
+                    flush=True,
+                )
+            source = functools.partial(FrozenEstimator, fitted)
+        else:
+            source = make
+        if f"{prefix} fine-tuned" in names:
+            tuner = (
+                FineTunedClassifier if task == "classification" else FineTunedRegressor
+            )
+            tuned = tuner(source(), **settings["finetune"], random_state=random_state)
+            models[f"{prefix} fine-tuned"] = (
+                Pipeline([("snv", SNV()), ("model", tuned)]),
+                {},
+            )
+        if f"{prefix} embedding + linear" not in names:
+            continue
+        probe = Pipeline(
+            [
+                ("snv", SNV()),
+                ("embed", source()),
+                ("scale", StandardScaler()),
+                ("model", clone(linear)),
+            ]
+        )
+        models[f"{prefix} embedding + linear"] = (probe, {})
+    return models

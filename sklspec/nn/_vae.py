@@ -45,15 +45,18 @@ def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     kl : torch.Tensor of shape (N,)
-        ``-0.5 * sum(1 + logvar - mu**2 - exp(logvar))`` over the latent axis.
+        ``0.5 * sum(mu**2 + exp(logvar) - 1 - logvar)`` over the latent axis
+        (>= 0, and 0 exactly at the prior).
 
     Examples
     --------
     >>> import torch
     >>> gaussian_kl(torch.zeros(2, 3), torch.zeros(2, 3))
     tensor([0., 0.])
+    >>> gaussian_kl(torch.ones(1, 2), torch.zeros(1, 2))
+    tensor([1.])
     """
-    return -0.5 * torch.sum(1.0 + logvar - mu.pow(2) - logvar.exp(), dim=1)
+    return 0.5 * torch.sum(mu.pow(2) + logvar.exp() - 1.0 - logvar, dim=1)
 
 
 class WavelengthScaler(nn.Module):
