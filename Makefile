@@ -38,6 +38,8 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/transform_recog.py
+	$(PY) benchmarks/mae.py
+	$(PY) benchmarks/vae_converter.py
 
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache
