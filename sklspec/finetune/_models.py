@@ -35,18 +35,8 @@ _QUICK = {
         **_PRETEXT,
     ),
     "finetune": dict(head_hidden=(64,), max_epochs=60, lr=1e-3),
-    # a 2-block transformer on 16-point patches, 30 epochs
-    "mae": dict(
-        patch_size=16,
-        embed_dim=64,
-        depth=2,
-        num_heads=4,
-        decoder_dim=64,
-        decoder_depth=1,
-        max_epochs=30,
-        lr=2e-3,
-        warmup_epochs=3,
-    ),
+    # MAEEmbedder's CPU defaults (16-point patches, 64-d) with 2 blocks, 30 epochs
+    "mae": dict(depth=2, max_epochs=30, lr=2e-3, warmup_epochs=3),
     "vae": dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=60),
 }
 _FULL = {
