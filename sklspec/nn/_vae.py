@@ -30,6 +30,9 @@ __all__ = [
     "gaussian_kl",
 ]
 
+#: Bound on the encoder's log-variances (``exp(30)`` is about 1e13).
+LOGVAR_BOUND = 30.0
+
 #: Encoder layouts accepted by :class:`SpectralVAE`.
 ARCHITECTURES = ("dense", "conv")
 
@@ -269,8 +272,14 @@ class SpectralVAE(ConfigMixin, nn.Module):
         self.decoder = _DenseDecoder(self.latent_dim, hidden, n_features)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Raw spectra to ``(mu, logvar)``."""
-        return self.encoder(self.scaler(x))
+        """Raw spectra to ``(mu, logvar)``.
+
+        ``logvar`` is clamped to ``[-LOGVAR_BOUND, LOGVAR_BOUND]``: an encoder
+        that overshoots early in training would otherwise overflow
+        ``exp(logvar)`` and end the run with a non-finite loss.
+        """
+        mu, logvar = self.encoder(self.scaler(x))
+        return mu, logvar.clamp(-LOGVAR_BOUND, LOGVAR_BOUND)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Latent vectors to spectra in input units."""

@@ -128,3 +128,18 @@ def test_converter_net_freezes_decoder():
     assert x_hat.shape == (5, 30) and z_hat.shape == (5, 4)
     with torch.no_grad():
         torch.testing.assert_close(net.decode(z_hat), vae.decode(z_hat))
+
+
+def test_logvar_is_clamped_so_an_overshooting_encoder_stays_finite():
+    # limesoda_h138 (MIR, values 2-140) diverged within one fold before the
+    # clamp: exp(logvar) overflowed
+    from sklspec.nn._vae import LOGVAR_BOUND
+
+    vae = SpectralVAE(20, latent_dim=3, hidden=(8,))
+    with torch.no_grad():
+        vae.encoder.logvar.bias.fill_(1000.0)
+    x = torch.randn(4, 20)
+    mu, logvar = vae.encode(x)
+    assert float(logvar.max()) == LOGVAR_BOUND
+    loss = vae(x)[0]
+    assert torch.isfinite(loss)
