@@ -60,8 +60,15 @@ HERE = Path(__file__).resolve().parent
 HAS_CUBIST = importlib.util.find_spec("cubist") is not None
 
 FULL = dict(
-    vae=dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=150, lr=1e-3),
-    conv=dict(hidden=(256, 256), max_epochs=300, lr=1e-3, batch_size=16),
+    vae=dict(
+        latent_dim=16,
+        hidden=(256, 128),
+        beta=0.1,
+        max_epochs=400,
+        batch_size=16,
+        lr=1e-3,
+    ),
+    conv=dict(hidden=(256, 256), max_epochs=800, lr=1e-3, batch_size=8),
     n_transfer=[5, 10, 20, 40],
     corn_pairs=[("X_mp5", "X"), ("X", "X_mp5"), ("X_mp6", "X"), ("X", "X_mp6")],
     shootout_pairs=[("X_inst2", "X"), ("X", "X_inst2")],
@@ -74,7 +81,9 @@ FULL = dict(
         "nirsoil",
     ],
     soil_folds=10,
-    soil_vae=dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=80),
+    soil_vae=dict(
+        latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=150, batch_size=32
+    ),
     paired=dict(n_samples=200, cv=5),
     cubist=True,
     cubist_max_points=250,

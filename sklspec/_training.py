@@ -34,8 +34,9 @@ def train_module(
     ----------
     module : torch.nn.Module
         The initialised module (trained in place).
-    X : ndarray
-        Inputs (float32).
+    X : ndarray or dict of ndarray
+        Inputs (float32); a dict's arrays share their first axis and are
+        passed to ``module.forward`` by keyword.
     y : ndarray or None
         Targets handed to ``criterion`` (None for losses computed from X only).
     criterion : torch.nn.Module class or instance
@@ -69,7 +70,9 @@ def train_module(
     from skorch import NeuralNet
     from skorch.callbacks import PrintLog
 
-    n = len(X)
+    # X may be a dict of arrays (skorch passes its keys to forward): count
+    # its rows, not its keys
+    n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
     batch_size = min(batch_size, n)
     # BatchNorm cannot train on a batch of one sample: drop such a last batch.
     drop_last = n > batch_size and n % batch_size == 1

@@ -82,10 +82,16 @@ def test_decoder_stays_frozen(paired, vae):
 def test_beats_mean_spectrum_baseline(paired):
     X, Y = paired.X_low, paired.X_high
     vae = VAEEmbedder(
-        latent_dim=6, hidden=(32,), beta=0.1, max_epochs=20, lr=5e-3, random_state=0
+        latent_dim=6,
+        hidden=(32,),
+        beta=0.1,
+        max_epochs=60,
+        batch_size=16,
+        lr=5e-3,
+        random_state=0,
     )
     conv = NIRtoMIRConverter(
-        vae, hidden=(32,), max_epochs=25, lr=5e-3, random_state=0
+        vae, hidden=(32,), max_epochs=80, batch_size=16, lr=5e-3, random_state=0
     ).fit(X[:70], Y[:70])
     assert conv.training_summary_["mir_embedder_fitted"] is True
     rmse = np.sqrt(np.mean((conv.transform(X[70:]) - Y[70:]) ** 2))

@@ -59,7 +59,13 @@ def test_encoder_gives_2d_latent_means(fitted, low_rank):
 
 def test_reconstruction_after_short_training(low_rank):
     vae = VAEEmbedder(
-        latent_dim=4, hidden=(32,), beta=0.1, max_epochs=30, lr=5e-3, random_state=0
+        latent_dim=4,
+        hidden=(32,),
+        beta=0.1,
+        max_epochs=60,
+        batch_size=16,
+        lr=5e-3,
+        random_state=0,
     ).fit(low_rank)
     rec = vae.inverse_transform(vae.transform(low_rank))
     centred = low_rank - low_rank.mean(0)
