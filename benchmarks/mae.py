@@ -190,6 +190,17 @@ def _fit_timed(name, emb, X):
 
 
 # --------------------------------------------------------- (a) denoising
+def _smooth_baseline(n, n_points, rng):
+    """Offset + slope + one broad Gaussian hump per spectrum, shape (n, n_points)."""
+    t = np.arange(n_points) / n_points
+    return (
+        rng.uniform(0, 0.3, (n, 1))
+        + rng.uniform(-0.2, 0.2, (n, 1)) * t
+        + rng.uniform(0, 0.3, (n, 1))
+        * np.exp(-((t - rng.uniform(size=(n, 1))) ** 2) / 0.2)
+    )
+
+
 def raman_mixtures(n, n_points, rng, n_compounds=12, library_seed=123):
     """Clean Raman-like spectra of mixtures of a fixed library of compounds.
 
@@ -205,13 +216,7 @@ def raman_mixtures(n, n_points, rng, n_compounds=12, library_seed=123):
     conc = rng.dirichlet(np.full(n_compounds, 0.3), size=n)
     conc *= rng.uniform(1.0, 3.0, (n, 1))
     shift = rng.normal(0.0, 0.5, (n, 1, 1))
-    t = x / n_points
-    out = (
-        rng.uniform(0, 0.3, (n, 1))
-        + rng.uniform(-0.2, 0.2, (n, 1)) * t
-        + rng.uniform(0, 0.3, (n, 1))
-        * np.exp(-((t - rng.uniform(size=(n, 1))) ** 2) / 0.2)
-    )
+    out = _smooth_baseline(n, n_points, rng)
     for j in range(n_compounds):  # a loop over compounds, not spectra
         k = lib.integers(3, 9)
         centers = lib.uniform(0.05, 0.95, k) * n_points
@@ -236,14 +241,7 @@ def raman_like(n, n_points, rng):
     peaks = (
         amp[:, None] / (1 + ((x[:, None] - centers[:, None]) / hwhm[:, None]) ** 2)
     ).sum(-1)
-    t = x / n_points
-    baseline = (
-        rng.uniform(0, 0.3, (n, 1))
-        + rng.uniform(-0.2, 0.2, (n, 1)) * t
-        + rng.uniform(0, 0.3, (n, 1))
-        * np.exp(-((t - rng.uniform(size=(n, 1))) ** 2) / 0.2)
-    )
-    return peaks + baseline
+    return peaks + _smooth_baseline(n, n_points, rng)
 
 
 def whittaker(Y, lam):

@@ -212,9 +212,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         return net
 
     def _init_from_data(self, module, X) -> None:
-        mean = X.mean(axis=0)
-        scale = float(np.std(X - mean))
-        module.in_scaler.set_statistics(mean, scale if scale > 0 else 1.0)
+        module.in_scaler.set_statistics_from(X)
 
     def _make_training_data(self, X, rng, Y=None, Z=None, **kw):
         data = {"x": X}

@@ -226,9 +226,7 @@ class VAEEmbedder(BaseEmbedder):
         )
 
     def _init_from_data(self, module, X) -> None:
-        mean = X.mean(axis=0)
-        scale = float(np.std(X - mean))
-        module.scaler.set_statistics(mean, scale if scale > 0 else 1.0)
+        module.scaler.set_statistics_from(X)
 
     def _make_training_data(self, X, rng, groups=None, **kw):
         if groups is None:

@@ -45,15 +45,15 @@ _FULL = {
     "mae": dict(max_epochs=200, lr=2e-3, warmup_epochs=10),
     "vae": dict(beta=0.1, max_epochs=200),
 }
+# name prefix -> (settings key, embedder class, the models built on it)
 _EMBEDDERS = {
-    "SSL-CNN": ("embedder", TransformRecogEmbedder),
-    "SSL-MAE": ("mae", MAEEmbedder),
-    "SSL-VAE": ("vae", VAEEmbedder),
-}
-_KINDS = {
-    "SSL-CNN": ("fine-tuned", "embedding + linear"),
-    "SSL-MAE": ("embedding + linear",),
-    "SSL-VAE": ("embedding + linear",),
+    "SSL-CNN": (
+        "embedder",
+        TransformRecogEmbedder,
+        ("fine-tuned", "embedding + linear"),
+    ),
+    "SSL-MAE": ("mae", MAEEmbedder, ("embedding + linear",)),
+    "SSL-VAE": ("vae", VAEEmbedder, ("embedding + linear",)),
 }
 
 
@@ -116,7 +116,7 @@ def make_ssl_models(
             f"task must be 'classification' or 'regression', got {task!r}."
         )
     settings = _QUICK if quick else _FULL
-    names = [f"{p} {kind}" for p in _EMBEDDERS for kind in _KINDS[p]]
+    names = [f"{p} {kind}" for p, (*_, kinds) in _EMBEDDERS.items() for kind in kinds]
     if include is not None:
         unknown = sorted(set(include) - set(names))
         if unknown:
@@ -130,8 +130,9 @@ def make_ssl_models(
         linear = RidgeCV(alphas=(0.01, 0.1, 1.0, 10.0, 100.0))
     X_snv = None if X_unlabeled is None else SNV().fit_transform(X_unlabeled)
     models = {}
-    for prefix, (key, cls) in _EMBEDDERS.items():
-        if not any(n.startswith(prefix + " ") for n in names):
+    for prefix, (key, cls, kinds) in _EMBEDDERS.items():
+        wanted = [kind for kind in kinds if f"{prefix} {kind}" in names]
+        if not wanted:
             continue
         make = functools.partial(cls, **settings[key], random_state=random_state)
         if X_snv is not None:
@@ -146,7 +147,7 @@ def make_ssl_models(
             source = functools.partial(FrozenEstimator, fitted)
         else:
             source = make
-        if f"{prefix} fine-tuned" in names:
+        if "fine-tuned" in wanted:
             tuner = (
                 FineTunedClassifier if task == "classification" else FineTunedRegressor
             )
@@ -155,15 +156,14 @@ def make_ssl_models(
                 Pipeline([("snv", SNV()), ("model", tuned)]),
                 {},
             )
-        if f"{prefix} embedding + linear" not in names:
-            continue
-        probe = Pipeline(
-            [
-                ("snv", SNV()),
-                ("embed", source()),
-                ("scale", StandardScaler()),
-                ("model", clone(linear)),
-            ]
-        )
-        models[f"{prefix} embedding + linear"] = (probe, {})
+        if "embedding + linear" in wanted:
+            probe = Pipeline(
+                [
+                    ("snv", SNV()),
+                    ("embed", source()),
+                    ("scale", StandardScaler()),
+                    ("model", clone(linear)),
+                ]
+            )
+            models[f"{prefix} embedding + linear"] = (probe, {})
     return models

@@ -66,8 +66,9 @@ class WavelengthScaler(nn.Module):
     """Per-wavelength standardisation ``(x - mean) / scale`` with its inverse.
 
     ``mean`` and ``scale`` are ``(n_features,)`` buffers (saved in the
-    ``state_dict``) set from training spectra with :meth:`set_statistics`; a
-    scalar scale broadcasts (mean-centring plus one global scale).
+    ``state_dict``) set with :meth:`set_statistics`, or from training spectra
+    with :meth:`set_statistics_from`; a scalar scale broadcasts
+    (mean-centring plus one global scale).
 
     Parameters
     ----------
@@ -101,6 +102,21 @@ class WavelengthScaler(nn.Module):
         with torch.no_grad():
             self.mean.copy_(mean)
             self.scale.copy_(scale)
+
+    def set_statistics_from(self, X) -> None:
+        """Set the mean spectrum and one global scale from training spectra.
+
+        ``scale`` is the standard deviation of the mean-centred spectra over
+        all their points (one number, so relative band heights are kept).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_spectra, n_features)
+            Training spectra (NumPy array or tensor).
+        """
+        X = torch.as_tensor(X, dtype=torch.float64)
+        mean = X.mean(dim=0)
+        self.set_statistics(mean, float((X - mean).std(correction=0)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Standardise ``(N, n_features)`` spectra."""
