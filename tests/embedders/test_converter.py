@@ -9,10 +9,6 @@ from sklearn.base import clone
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
-from sklearn.utils.estimator_checks import (
-    check_param_validation,
-    parametrize_with_checks,
-)
 
 from sklspec.datasets import make_paired_spectra
 from sklspec.embedders._converter import NIRtoMIRConverter
@@ -161,21 +157,3 @@ def test_errors(paired, vae):
         NIRtoMIRConverter(
             FrozenEstimator(PLSRegression(2).fit(paired.X_high, paired.y)), **CONV
         ).fit(paired.X_low, paired.X_high)
-
-
-def _tiny():
-    return NIRtoMIRConverter(
-        VAEEmbedder(latent_dim=2, hidden=(4,), max_epochs=1, random_state=0),
-        hidden=(4,),
-        max_epochs=1,
-        random_state=0,
-    )
-
-
-@parametrize_with_checks([_tiny()])
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
-
-def test_param_validation():
-    check_param_validation("NIRtoMIRConverter", _tiny())

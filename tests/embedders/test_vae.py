@@ -6,10 +6,6 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import (
-    check_param_validation,
-    parametrize_with_checks,
-)
 
 from sklspec.embedders._base import load_pretrained
 from sklspec.embedders._vae import VAEEmbedder, repeat_pairs
@@ -154,15 +150,3 @@ def test_save_load_bit_identical(fitted, low_rank, tmp_path):
     np.testing.assert_array_equal(refit.transform(low_rank), Z)
     with pytest.raises(ValueError, match="architecture"):
         VAEEmbedder(latent_dim=8, weights=str(path), max_epochs=0).fit(low_rank)
-
-
-@parametrize_with_checks(
-    [VAEEmbedder(latent_dim=2, hidden=(4,), max_epochs=1, random_state=0)]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
-
-
-def test_param_validation():
-    est = VAEEmbedder(latent_dim=2, hidden=(4,), max_epochs=1, random_state=0)
-    check_param_validation("VAEEmbedder", est)
