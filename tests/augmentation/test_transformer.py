@@ -2,9 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.base import clone
-from sklearn.linear_model import Ridge
-from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklspec.augmentation import SpectralAugmenter
@@ -84,20 +81,6 @@ def test_augment():
         aug.augment(X, y, n_augment=-1)
 
 
-def test_pipeline_and_clone():
-    X = _spectra(n=30)
-    y = X[:, -1] + 0.1
-    pipe = make_pipeline(SpectralAugmenter(random_state=0), Ridge())
-    pipe.fit(X, y)
-    assert pipe.predict(X).shape == (30,)
-    aug = SpectralAugmenter(
-        transformations=("noise", "permute"), n_segments=5, random_state=3
-    )
-    cloned = clone(aug)
-    assert cloned.get_params() == aug.get_params()
-    np.testing.assert_array_equal(cloned.fit_transform(X), aug.fit_transform(X))
-
-
 def test_validation_errors():
     X = _spectra()
     with pytest.raises(ValueError, match="Unknown transformation"):
@@ -135,8 +118,8 @@ EXPECTED_FAILED_CHECKS = {
 
 @pytest.mark.parametrize(
     "estimator",
+    # the default SpectralAugmenter runs in tests/test_common.py
     [
-        SpectralAugmenter(),
         SpectralAugmenter(
             transformations=("flip_horizontal", "flip_vertical", "permute"),
             n_segments=2,
@@ -144,6 +127,7 @@ EXPECTED_FAILED_CHECKS = {
             probability=1.0,
         ),
     ],
+    ids=["flips_and_permute"],
 )
 def test_check_estimator(estimator):
     from sklearn.utils.estimator_checks import check_estimator

@@ -52,12 +52,6 @@ def test_msc_constant_spectrum_gives_zeros(spectra):
     np.testing.assert_allclose(Xt, 0.0, atol=1e-12)
 
 
-def test_msc_preserves_float32(spectra):
-    X, _ = spectra
-    Xt = MultiplicativeScatterCorrection().fit_transform(X.astype(np.float32))
-    assert Xt.dtype == np.float32
-
-
 @pytest.mark.parametrize(
     "reference, match",
     [
