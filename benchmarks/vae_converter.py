@@ -13,7 +13,8 @@ Protocol:
   inst1/inst2), for each direction source -> reference: a PLSR (components
   by 5-fold CV) is trained on the reference instrument's calibration spectra
   and applied to the source instrument's test spectra (a) unconverted,
-  (b) after direct standardisation (DS) and piecewise DS (PDS, window 7),
+  (b) after direct standardisation (DS, pseudo-inverse) and piecewise DS
+  (PDS, 7-point windows, 2 PLS components each; ``sklspec.transfer``),
   (c) after NIRtoMIRConverter. The transfer pairs are ``n`` calibration
   samples chosen by **Kennard-Stone** on the reference spectra; the VAE is
   trained on all reference calibration spectra (no labels), the converter
@@ -55,6 +56,11 @@ from sklspec.datasets import load_spectra, make_paired_spectra
 from sklspec.embedders._converter import NIRtoMIRConverter
 from sklspec.embedders._vae import VAEEmbedder
 from sklspec.evaluation._multifidelity import multifidelity_table
+from sklspec.transfer import (
+    DirectStandardization,
+    PiecewiseDirectStandardization,
+    kennard_stone,
+)
 
 HERE = Path(__file__).resolve().parent
 HAS_CUBIST = importlib.util.find_spec("cubist") is not None
@@ -104,52 +110,6 @@ SMOKE = dict(
 
 
 # ------------------------------------------------------------- helpers
-def kennard_stone(X: np.ndarray, n: int) -> np.ndarray:
-    """Indices of ``n`` samples chosen by the Kennard-Stone algorithm."""
-    d = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
-    first = list(np.unravel_index(np.argmax(d), d.shape))
-    chosen = first[: min(2, n)]
-    mind = d[chosen].min(0)
-    while len(chosen) < n:
-        mind[chosen] = -1
-        k = int(np.argmax(mind))
-        chosen.append(k)
-        mind = np.minimum(mind, d[k])
-    return np.asarray(chosen)
-
-
-class DS:
-    """Direct standardisation: ``X_ref ≈ (X_src - m_src) F + m_ref`` (pinv)."""
-
-    def fit(self, Xs, Xr):
-        self.ms, self.mr = Xs.mean(0), Xr.mean(0)
-        self.F = np.linalg.pinv(Xs - self.ms, rcond=1e-6) @ (Xr - self.mr)
-        return self
-
-    def transform(self, X):
-        return (X - self.ms) @ self.F + self.mr
-
-
-class PDS:
-    """Piecewise DS: one local least-squares regression per reference point."""
-
-    def __init__(self, window=7):
-        self.window = window
-
-    def fit(self, Xs, Xr):
-        p, h = Xs.shape[1], self.window // 2
-        self.ms, self.mr = Xs.mean(0), Xr.mean(0)
-        Xc, Rc = Xs - self.ms, Xr - self.mr
-        self.F = np.zeros((p, p))
-        for j in range(p):
-            lo, hi = max(0, j - h), min(p, j + h + 1)
-            self.F[lo:hi, j] = np.linalg.pinv(Xc[:, lo:hi], rcond=1e-6) @ Rc[:, j]
-        return self
-
-    def transform(self, X):
-        return (X - self.ms) @ self.F + self.mr
-
-
 def pls_cv(max_components=15):
     return GridSearchCV(
         PLSRegression(scale=False),
@@ -250,7 +210,10 @@ def transfer(cfg, data_home, seed, log):
             if n > len(cal):
                 continue
             sel = cal[kennard_stone(Xr[cal], n)]
-            for label, method in (("DS", DS()), ("PDS (w=7)", PDS(7))):
+            for label, method in (
+                ("DS", DirectStandardization()),
+                ("PDS (w=7)", PiecewiseDirectStandardization(window=3)),
+            ):
                 pred = method.fit(Xs[sel], Xr[sel]).transform(Xs[test])
                 results.append(
                     {
