@@ -81,21 +81,3 @@ def test_one_class_raises():
     X = np.random.default_rng(0).normal(size=(10, 4))
     with pytest.raises(ValueError, match="only one class"):
         PLSDAClassifier().fit(X, np.zeros(10))
-
-
-def test_bad_input(data3):
-    X, y = data3
-    clf = PLSDAClassifier()
-    X_nan = X.copy()
-    X_nan[0, 0] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        clf.fit(X_nan, y)
-    with pytest.raises(ValueError, match="2D array"):
-        clf.fit(X[:, 0], y)
-    with pytest.raises(ValueError, match="0 sample"):
-        clf.fit(X[:0], y[:0])
-    clf.fit(X, y)
-    with pytest.raises(ValueError, match="features"):
-        clf.predict(X[:, :10])
-    with pytest.raises(ValueError, match="n_components"):
-        PLSDAClassifier(n_components=0).fit(X, y)
