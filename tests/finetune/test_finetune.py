@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 
 from sklspec.embedders import TransformRecogEmbedder
@@ -116,18 +115,6 @@ def test_early_stopping_and_augment(data):
     assert clf.training_summary_["epochs_run"] < 200
     assert "valid_loss" in clf.history_[-1]
     assert clf.training_summary_["n_train"] == 160
-
-
-def test_seeded_and_clone(data):
-    X, y, _ = data
-    clf = FineTunedClassifier(
-        TransformRecogEmbedder(**EMB, max_epochs=1, random_state=0),
-        max_epochs=2,
-        random_state=1,
-    )
-    a = clone(clf).fit(X, y).predict_proba(X)
-    b = clone(clf).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(a, b)
 
 
 def test_make_ssl_models():
