@@ -58,6 +58,10 @@ def available_models(
 ):
     """Return the models the CLI compares: name -> (estimator, param_grid).
 
+    The names come from :func:`sklspec.zoo.list_models` (nothing is built to
+    learn them); only the selected models are built, by
+    :func:`sklspec.zoo.make_models`.
+
     Parameters
     ----------
     task : {"classification", "regression"}
@@ -70,48 +74,50 @@ def available_models(
         Unlabelled spectra; when given, the self-supervised models are
         pretrained once on them (never on the labelled test folds).
     names : list of str, optional
-        Keep only these models (case-insensitive); unknown names raise
-        :class:`CLIError` listing the valid ones.
+        Keep only these models (case-insensitive), in this order; unknown
+        names raise :class:`CLIError` listing the valid ones.
     verbose : int, default=0
         1 reports the pretraining time.
 
     Returns
     -------
     models : dict
-        Baselines from :func:`sklspec.baselines.make_baselines` followed by the
-        self-supervised models of :func:`sklspec.finetune.make_ssl_models`.
+        The baselines of :func:`sklspec.baselines.make_baselines` followed by
+        the self-supervised models of :func:`sklspec.finetune.make_ssl_models`
+        (the zoo's registry order), or the models of ``names`` in their order.
     """
-    from .baselines import make_baselines
-    from .finetune import make_ssl_models
+    from .zoo import make_models
 
-    models = dict(make_baselines(task, random_state=random_state))
-    ssl_names = list(make_ssl_models(task, random_state=random_state, quick=quick))
-    models.update(dict.fromkeys(ssl_names))
-    models = _select(models, names)
-    if any(name in models for name in ssl_names):
-        ssl = make_ssl_models(
-            task,
-            random_state=random_state,
-            quick=quick,
-            X_unlabeled=X_unlabeled,
-            include=[name for name in ssl_names if name in models],
-            verbose=verbose,
-        )
-        models.update(ssl)
-    return models
+    selected = _select(_model_names(task), names)
+    models = make_models(
+        task,
+        include=selected,
+        random_state=random_state,
+        quick=quick,
+        X_unlabeled=X_unlabeled,
+        verbose=verbose,
+    )
+    return {name: models[name] for name in selected}
 
 
-def _select(models: dict, names: list[str] | None) -> dict:
+def _model_names(task: str) -> list[str]:
+    """The names of the models of ``task`` that can run here, building none."""
+    from .zoo import list_models
+
+    return list_models(task, available_only=True)
+
+
+def _select(available: list[str], names: list[str] | None) -> list[str]:
     if not names:
-        return models
-    lookup = {name.lower(): name for name in models}
+        return list(available)
+    lookup = {name.lower(): name for name in available}
     unknown = [n for n in names if n.lower() not in lookup]
     if unknown:
         raise CLIError(
-            f"unknown model name(s) {unknown}; available: {', '.join(models)} "
+            f"unknown model name(s) {unknown}; available: {', '.join(available)} "
             "(see `sklspec models`)."
         )
-    return {lookup[n.lower()]: models[lookup[n.lower()]] for n in names}
+    return [lookup[n.lower()] for n in names]
 
 
 def _wrap(pipeline, grid, inner_cv: int, task: str):
@@ -300,7 +306,7 @@ def _run_compare(args, command: str) -> int:
 
 def _cmd_models(args) -> int:
     for task in TASKS if args.task is None else (args.task,):
-        names = list(available_models(task))
+        names = _model_names(task)
         print(f"{task}: {', '.join(names)}")
     return 0
 

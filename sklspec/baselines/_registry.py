@@ -1,214 +1,44 @@
-"""The registry of baseline models that every sklspec benchmark compares with."""
+"""The baseline models that every sklspec benchmark compares with.
+
+Thin wrappers over the model zoo (:mod:`sklspec.zoo`), which holds the
+factories: :func:`make_baselines` builds the ``kind="baseline"`` models of
+:func:`sklspec.zoo.make_models`, with its historical defaults
+(``random_state=0``) and in the order of ``include``. The zoo is imported
+inside the functions (it imports the estimators of this package).
+"""
 
 # SPDX-License-Identifier: BSD-3-Clause
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-import numpy as np
-from sklearn.compose import TransformedTargetRegressor
-from sklearn.cross_decomposition import PLSRegression
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-from sklearn.linear_model import RidgeClassifierCV, RidgeCV
-from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
-from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.svm import SVC, SVR
-
-from ._elm import ELMClassifier, ELMRegressor
-from ._minirocket import MiniRocketTransformer
-from ._plsda import PLSDAClassifier
 
 __all__ = ["available_baselines", "make_baselines"]
 
 _TASKS = ("classification", "regression")
 
-#: Optional dependency of each baseline that needs one: (module, extra).
-_EXTRAS = {"MiniRocket": ("aeon", "rocket"), "Cubist": ("cubist", "cubist")}
-
-_N_COMPONENTS_GRID = [2, 5, 10, 15, 20]
-_RIDGE_ALPHAS = np.logspace(-3, 3, 10)
-
 
 def _has_module(name: str) -> bool:
+    # The availability test of the optional dependencies (``aeon``,
+    # ``cubist``) used here; tests monkeypatch it.
     return importlib.util.find_spec(name) is not None
 
 
-def _scaled_y(regressor) -> TransformedTargetRegressor:
-    """Standardise the target around ``regressor`` (SVR and MLP need it)."""
-    return TransformedTargetRegressor(regressor=regressor, transformer=StandardScaler())
+def _baseline_specs(task: str) -> list:
+    from ..zoo import list_models
 
-
-# --- classification -------------------------------------------------------
-
-
-def _plsda(random_state):
-    return Pipeline([("model", PLSDAClassifier())]), {
-        "model__n_components": _N_COMPONENTS_GRID
-    }
-
-
-def _svc(random_state):
-    pipe = Pipeline(
-        [("scaler", StandardScaler()), ("model", SVC(random_state=random_state))]
-    )
-    return pipe, {"model__C": [1.0, 10.0, 100.0], "model__gamma": ["scale", 1e-4]}
-
-
-def _knn_clf(random_state):
-    pipe = Pipeline([("scaler", StandardScaler()), ("model", KNeighborsClassifier())])
-    return pipe, {"model__n_neighbors": [1, 3, 5, 7, 9]}
-
-
-def _rf_clf(random_state):
-    model = RandomForestClassifier(
-        n_estimators=200, n_jobs=1, random_state=random_state
-    )
-    return Pipeline([("model", model)]), {"model__max_features": ["sqrt", 0.3]}
-
-
-def _elm_clf(random_state):
-    pipe = Pipeline([("model", ELMClassifier(random_state=random_state))])
-    return pipe, {"model__n_hidden": [200, 1000], "model__alpha": [1e-3, 1e-1, 10.0]}
-
-
-def _mlp_clf(random_state):
-    model = MLPClassifier(
-        hidden_layer_sizes=(100,),
-        early_stopping=True,
-        max_iter=300,
-        random_state=random_state,
-    )
-    pipe = Pipeline([("scaler", StandardScaler()), ("model", model)])
-    return pipe, {
-        "model__hidden_layer_sizes": [(50,), (200,)],
-        "model__alpha": [1e-4, 1e-2, 1.0],
-    }
-
-
-def _minirocket_clf(random_state):
-    pipe = Pipeline(
-        [
-            ("minirocket", MiniRocketTransformer(random_state=random_state)),
-            ("scaler", StandardScaler(with_mean=False)),
-            ("model", RidgeClassifierCV(alphas=_RIDGE_ALPHAS)),
-        ]
-    )
-    return pipe, {}
-
-
-# --- regression -----------------------------------------------------------
-
-
-def _plsr(random_state):
-    return Pipeline([("model", PLSRegression())]), {
-        "model__n_components": _N_COMPONENTS_GRID
-    }
-
-
-def _svr(random_state):
-    pipe = Pipeline([("scaler", StandardScaler()), ("model", _scaled_y(SVR()))])
-    return pipe, {
-        "model__regressor__C": [1.0, 10.0, 100.0],
-        "model__regressor__gamma": ["scale", 1e-4],
-    }
-
-
-def _knn_reg(random_state):
-    pipe = Pipeline([("scaler", StandardScaler()), ("model", KNeighborsRegressor())])
-    return pipe, {"model__n_neighbors": [1, 3, 5, 7, 9]}
-
-
-def _rf_reg(random_state):
-    model = RandomForestRegressor(n_estimators=200, n_jobs=1, random_state=random_state)
-    return Pipeline([("model", model)]), {"model__max_features": [1.0, 0.33]}
-
-
-def _elm_reg(random_state):
-    pipe = Pipeline([("model", ELMRegressor(random_state=random_state))])
-    return pipe, {"model__n_hidden": [200, 1000], "model__alpha": [1e-3, 1e-1, 10.0]}
-
-
-def _mlp_reg(random_state):
-    model = MLPRegressor(
-        hidden_layer_sizes=(100,),
-        early_stopping=True,
-        max_iter=300,
-        random_state=random_state,
-    )
-    pipe = Pipeline([("scaler", StandardScaler()), ("model", _scaled_y(model))])
-    return pipe, {
-        "model__regressor__hidden_layer_sizes": [(50,), (200,)],
-        "model__regressor__alpha": [1e-4, 1e-2, 1.0],
-    }
-
-
-def _cubist(random_state):
-    from cubist import Cubist
-
-    model = Cubist(n_rules=100, n_committees=1, random_state=random_state)
-    # Cubist names the columns of a NumPy input itself ("var0", ...) and then
-    # warns at every predict that X has no feature names; handing it a
-    # DataFrame (named x0, ... or by the caller's own column names) avoids it.
-    to_frame = FunctionTransformer(feature_names_out="one-to-one").set_output(
-        transform="pandas"
-    )
-    return Pipeline([("to_frame", to_frame), ("model", model)]), {
-        "model__n_committees": [1, 10, 20],
-        "model__neighbors": [None, 5],
-    }
-
-
-def _minirocket_reg(random_state):
-    pipe = Pipeline(
-        [
-            ("minirocket", MiniRocketTransformer(random_state=random_state)),
-            ("scaler", StandardScaler(with_mean=False)),
-            ("model", RidgeCV(alphas=_RIDGE_ALPHAS)),
-        ]
-    )
-    return pipe, {}
-
-
-_FACTORIES: dict[str, dict[str, Callable]] = {
-    "classification": {
-        "PLS-DA": _plsda,
-        "SVM": _svc,
-        "kNN": _knn_clf,
-        "RF": _rf_clf,
-        "ELM": _elm_clf,
-        "BPNN": _mlp_clf,
-        "MiniRocket": _minirocket_clf,
-    },
-    "regression": {
-        "PLSR": _plsr,
-        "SVR": _svr,
-        "kNN": _knn_reg,
-        "RF": _rf_reg,
-        "ELM": _elm_reg,
-        "BPNN": _mlp_reg,
-        "Cubist": _cubist,
-        "MiniRocket": _minirocket_reg,
-    },
-}
-
-
-def _check_task(task: str) -> dict[str, Callable]:
-    if task not in _FACTORIES:
+    if task not in _TASKS:
         raise ValueError(f"task must be one of {list(_TASKS)}, got {task!r}.")
-    return _FACTORIES[task]
+    return list_models(task, kind="baseline", details=True)
 
 
-def _is_available(name: str) -> bool:
-    return name not in _EXTRAS or _has_module(_EXTRAS[name][0])
+def _available(spec) -> bool:
+    from ..zoo._spec import _is_available
 
-
-def _install_hint(name: str) -> str:
-    module, extra = _EXTRAS[name]
-    return f'{name} needs {module}: pip install "sklspec[{extra}]"'
+    return _is_available(spec, _has_module)
 
 
 def available_baselines(task: str = "classification") -> list[str]:
@@ -232,13 +62,18 @@ def available_baselines(task: str = "classification") -> list[str]:
     ValueError
         If ``task`` is unknown.
 
+    See Also
+    --------
+    sklspec.zoo.list_models : The same names (``kind="baseline"``), and the
+        self-supervised ones.
+
     Examples
     --------
     >>> from sklspec.baselines import available_baselines
     >>> available_baselines("classification")[:4]
     ['PLS-DA', 'SVM', 'kNN', 'RF']
     """
-    return [name for name in _check_task(task) if _is_available(name)]
+    return [spec.name for spec in _baseline_specs(task) if _available(spec)]
 
 
 def make_baselines(
@@ -319,6 +154,11 @@ PLSRegression`; Wold et al., Chemometr. Intell. Lab. Syst. 2001), ``"SVR"``,
     ImportError
         If ``include`` names a baseline whose optional dependency is missing.
 
+    See Also
+    --------
+    sklspec.zoo.list_models : Every model name, without building anything.
+    sklspec.zoo.get_model : Build one model by name.
+
     Notes
     -----
     The grids assume spectra of at least 20 points (``PLSR`` with
@@ -327,6 +167,9 @@ PLSRegression`; Wold et al., Chemometr. Intell. Lab. Syst. 2001), ``"SVR"``,
     reasonable setting, they do not exhaust the model. To make MiniRocket
     cheaper (for example in tests), use
     ``pipe.set_params(minirocket__n_kernels=840)``.
+
+    This is a thin wrapper over :func:`sklspec.zoo.make_models`, which also
+    builds the self-supervised models.
 
     Examples
     --------
@@ -338,20 +181,20 @@ PLSRegression`; Wold et al., Chemometr. Intell. Lab. Syst. 2001), ``"SVR"``,
     >>> pipe, grid = baselines["PLS-DA"]
     >>> search = GridSearchCV(pipe, grid, cv=5)
     """
-    factories = _check_task(task)
+    from ..zoo import make_models
+
+    specs = {spec.name: spec for spec in _baseline_specs(task)}
     if include is None:
-        names = [name for name in factories if _is_available(name)]
+        names = [name for name, spec in specs.items() if _available(spec)]
     else:
-        if isinstance(include, str):
-            include = [include]
-        names = list(include)
-        unknown = [name for name in names if name not in factories]
+        names = [include] if isinstance(include, str) else list(include)
+        unknown = [name for name in names if name not in specs]
         if unknown:
             raise ValueError(
-                f"Unknown {task} baseline(s) {unknown}; valid names are "
-                f"{list(factories)}."
+                f"Unknown {task} baseline(s) {unknown}; valid names are {list(specs)}."
             )
-        missing = [name for name in names if not _is_available(name)]
+        missing = [specs[name] for name in names if not _available(specs[name])]
         if missing:
-            raise ImportError("; ".join(_install_hint(name) for name in missing) + ".")
-    return {name: factories[name](random_state) for name in names}
+            raise ImportError("; ".join(s.install_hint() for s in missing) + ".")
+    models = make_models(task, include=names, random_state=random_state)
+    return {name: models[name] for name in names}

@@ -1,60 +1,13 @@
-"""The self-supervised pipelines that ``sklspec demo`` / ``compare`` run."""
+"""The self-supervised pipelines that ``sklspec demo`` / ``compare`` run.
+
+A thin wrapper over the model zoo (:mod:`sklspec.zoo`), which holds the
+pipelines and their settings; the zoo is imported inside the function (it
+imports the estimators of this package).
+"""
 
 from __future__ import annotations
 
-import functools
-import time
-
-from sklearn.base import clone
-from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LogisticRegression, RidgeCV
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
-
-from ..embedders import MAEEmbedder, TransformRecogEmbedder, VAEEmbedder
-from ..preprocessing import SNV
-from ._base import FineTunedClassifier, FineTunedRegressor
-
 __all__ = ["make_ssl_models"]
-
-# Schedules. "quick" keeps `sklspec demo` under three minutes on two CPU
-# cores (a narrower CNN, 10 pretraining and 60 fine-tuning epochs at a larger
-# learning rate); "full" is the paper's network and schedule (32/64/128
-# filters, 100 pretraining and 250 fine-tuning epochs, Adam 1e-4, batch 32).
-# Both use SNV before the network and pretext magnitudes at which offset and
-# multiplication are recognisable (see benchmarks/results/transform_recog.md,
-# Table 3: at the paper's literal 0.1 x std they stay at chance level).
-_PRETEXT = dict(noise_scale=0.1, offset_scale=0.5, factor_range=(0.5, 1.5))
-_QUICK = {
-    "embedder": dict(
-        channels=(16, 32, 64),
-        hidden=(64,),
-        max_epochs=10,
-        batch_size=64,
-        lr=1e-3,
-        **_PRETEXT,
-    ),
-    "finetune": dict(head_hidden=(64,), max_epochs=60, lr=1e-3),
-    # MAEEmbedder's CPU defaults (16-point patches, 64-d) with 2 blocks, 30 epochs
-    "mae": dict(depth=2, max_epochs=30, lr=2e-3, warmup_epochs=3),
-    "vae": dict(latent_dim=16, hidden=(256, 128), beta=0.1, max_epochs=60),
-}
-_FULL = {
-    "embedder": dict(max_epochs=100, **_PRETEXT),
-    "finetune": dict(max_epochs=250),
-    "mae": dict(max_epochs=200, lr=2e-3, warmup_epochs=10),
-    "vae": dict(beta=0.1, max_epochs=200),
-}
-# name prefix -> (settings key, embedder class, the models built on it)
-_EMBEDDERS = {
-    "SSL-CNN": (
-        "embedder",
-        TransformRecogEmbedder,
-        ("fine-tuned", "embedding + linear"),
-    ),
-    "SSL-MAE": ("mae", MAEEmbedder, ("embedding + linear",)),
-    "SSL-VAE": ("vae", VAEEmbedder, ("embedding + linear",)),
-}
 
 
 def make_ssl_models(
@@ -85,8 +38,8 @@ def make_ssl_models(
     random_state : int, default=0
         Seed of every model.
     quick : bool, default=True
-        Short schedule on a narrower network (see the module source) instead
-        of the paper's 100 / 250 epochs.
+        Short schedule on a narrower network (see ``_SSL_SETTINGS`` in
+        ``sklspec/zoo/_ssl.py``) instead of the paper's 100 / 250 epochs.
     X_unlabeled : array-like of shape (n_unlabeled, n_points), optional
         Unlabelled spectra to pretrain on once.
     include : list of str, optional
@@ -106,64 +59,46 @@ def make_ssl_models(
         ``"SSL-MAE embedding + linear"``
         (:class:`~sklspec.embedders.MAEEmbedder`) and
         ``"SSL-VAE embedding + linear"``
-        (:class:`~sklspec.embedders.VAEEmbedder`), each with an empty grid.
-        The CNN's pretext magnitudes are ``noise_scale=0.1, offset_scale=0.5,
-        factor_range=(0.5, 1.5)``. With ``X_unlabeled``, each embedder is
-        pretrained once, on the SNV-corrected pool.
+        (:class:`~sklspec.embedders.VAEEmbedder`), each with an empty grid, in
+        this order. The CNN's pretext magnitudes are ``noise_scale=0.1,
+        offset_scale=0.5, factor_range=(0.5, 1.5)``. With ``X_unlabeled``,
+        each embedder is pretrained once, on the SNV-corrected pool.
+
+    Raises
+    ------
+    ValueError
+        If ``task`` or a name in ``include`` is unknown.
+
+    See Also
+    --------
+    sklspec.zoo.make_models : The same models (``kind="ssl"``) and the
+        baselines; this function is a thin wrapper over it.
+    sklspec.zoo.list_models : The names, without building anything.
+
+    Examples
+    --------
+    >>> from sklspec.finetune import make_ssl_models
+    >>> models = make_ssl_models("regression", include=["SSL-VAE embedding + linear"])
+    >>> pipe, grid = models["SSL-VAE embedding + linear"]
+    >>> [name for name, _ in pipe.steps], grid
+    (['snv', 'embed', 'scale', 'model'], {})
     """
-    if task not in ("classification", "regression"):
-        raise ValueError(
-            f"task must be 'classification' or 'regression', got {task!r}."
-        )
-    settings = _QUICK if quick else _FULL
-    names = [f"{p} {kind}" for p, (*_, kinds) in _EMBEDDERS.items() for kind in kinds]
-    if include is not None:
+    from ..zoo import list_models, make_models
+
+    names = list_models(task, kind="ssl")
+    if include is None:
+        include = names
+    else:
         unknown = sorted(set(include) - set(names))
         if unknown:
             raise ValueError(
                 f"unknown self-supervised model(s) {unknown}; available: {names}."
             )
-        names = [n for n in names if n in include]
-    if task == "classification":
-        linear = LogisticRegression(max_iter=2000)
-    else:
-        linear = RidgeCV(alphas=(0.01, 0.1, 1.0, 10.0, 100.0))
-    X_snv = None if X_unlabeled is None else SNV().fit_transform(X_unlabeled)
-    models = {}
-    for prefix, (key, cls, kinds) in _EMBEDDERS.items():
-        wanted = [kind for kind in kinds if f"{prefix} {kind}" in names]
-        if not wanted:
-            continue
-        make = functools.partial(cls, **settings[key], random_state=random_state)
-        if X_snv is not None:
-            t0 = time.perf_counter()
-            fitted = make().fit(X_snv)
-            if verbose:
-                print(
-                    f"pretrained {cls.__name__} on {len(X_snv)} unlabelled "
-                    f"spectra in {time.perf_counter() - t0:.1f} s",
-                    flush=True,
-                )
-            source = functools.partial(FrozenEstimator, fitted)
-        else:
-            source = make
-        if "fine-tuned" in wanted:
-            tuner = (
-                FineTunedClassifier if task == "classification" else FineTunedRegressor
-            )
-            tuned = tuner(source(), **settings["finetune"], random_state=random_state)
-            models[f"{prefix} fine-tuned"] = (
-                Pipeline([("snv", SNV()), ("model", tuned)]),
-                {},
-            )
-        if "embedding + linear" in wanted:
-            probe = Pipeline(
-                [
-                    ("snv", SNV()),
-                    ("embed", source()),
-                    ("scale", StandardScaler()),
-                    ("model", clone(linear)),
-                ]
-            )
-            models[f"{prefix} embedding + linear"] = (probe, {})
-    return models
+    return make_models(
+        task,
+        include=include,
+        random_state=random_state,
+        quick=quick,
+        X_unlabeled=X_unlabeled,
+        verbose=verbose,
+    )

@@ -132,27 +132,3 @@ def test_make_ssl_models():
     assert list(only) == ["SSL-VAE embedding + linear"]
     with pytest.raises(ValueError, match=r"unknown self-supervised model.*SSL-MAE"):
         make_ssl_models(include=["SSL-MAE fine-tuned"])
-
-
-def test_make_ssl_models_pretrains_each_embedder_once_on_the_pool():
-    from sklearn.frozen import FrozenEstimator
-
-    from sklspec.datasets import make_spectra
-    from sklspec.embedders import MAEEmbedder, VAEEmbedder
-
-    X, y = make_spectra(60, 64, task="regression", return_X_y=True, random_state=0)
-    models = make_ssl_models("regression", X_unlabeled=X[20:], random_state=0)
-    for name, cls in (
-        ("SSL-MAE embedding + linear", MAEEmbedder),
-        ("SSL-VAE embedding + linear", VAEEmbedder),
-    ):
-        pipe, grid = models[name]
-        embed = pipe.named_steps["embed"]
-        assert isinstance(embed, FrozenEstimator) and grid == {}
-        assert isinstance(embed.estimator, cls)
-        assert embed.estimator.n_features_in_ == 64  # fitted on the pool
-        before = embed.estimator.transform(X[:5])
-        pred = pipe.fit(X[:20], y[:20]).predict(X[20:30])
-        assert pred.shape == (10,) and np.isfinite(pred).all()
-        # the pretrained embedder is shared, never refitted on the labelled rows
-        np.testing.assert_array_equal(embed.estimator.transform(X[:5]), before)
