@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from sklspec._training import train_module
+from sklspec._torch import train_module
 from sklspec.nn import ForwardLoss
 
 

@@ -6,7 +6,10 @@ inside :meth:`BaseEmbedder.fit` (so :func:`sklearn.base.clone` and
 and embeds spectra in batches under :func:`torch.no_grad`. No torch tensor
 crosses the scikit-learn API: numpy in, numpy out.
 
-Subclasses implement a handful of hooks:
+The torch work (device, seeding, training, batched inference) is done by
+:mod:`sklspec._torch`; the network is a :class:`~sklspec.nn.PretrainingModule`
+reached only through its protocol (``embed``, ``get_encoder``,
+``fit_input_statistics``, ``get_config``). Subclasses implement hooks:
 
 ``_build_module(n_features)``
     Return the (untrained) pretraining network for spectra of that width.
@@ -14,11 +17,20 @@ Subclasses implement a handful of hooks:
     Return ``(X_train, y_train)`` arrays fed to skorch (e.g. a pretext set).
 ``_make_criterion()``
     Return the skorch criterion (a :class:`torch.nn.Module` class or instance).
-``_embed_batch(module, xb)``
-    Map a float tensor batch ``(N, n_features)`` to embeddings ``(N, D)``.
+``_embed_options()``
+    Read-out keyword arguments of ``module_.embed`` (pooling, layer ...).
 ``_architecture_params``
     Names of the constructor parameters that define the architecture; they
     are checked against ``config.json`` when loading weights.
+``_unsaved_params``, ``_extra_config``, ``_restore_extra``,
+``_module_config_overrides``, ``_set_fitted_attributes``, ``_legacy_module``
+    Persistence hooks (see their docstrings); no subclass overrides
+    :meth:`~BaseEmbedder.save_pretrained` or
+    :meth:`~BaseEmbedder.from_pretrained`.
+
+Saved embedders are directories of ``config.json`` + ``model.safetensors``
+(format 2). Directories of format 1 (``model.pt``) still load, with a
+:class:`DeprecationWarning`.
 """
 
 from __future__ import annotations
@@ -38,19 +50,20 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._training import train_module
+from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from .._version import __version__
+from ..nn import PretrainingModule, module_class
 from ..utils._validation import wavelengths_from_X
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
 
 CONFIG_NAME = "config.json"
-WEIGHTS_NAME = "model.pt"
-FORMAT_VERSION = 1
+WEIGHTS_NAME = "model.safetensors"
+LEGACY_WEIGHTS_NAME = "model.pt"
+FORMAT_VERSION = 2
 
 # Registry of embedder classes by name, filled by ``__init_subclass__``, so a
 # saved directory can be loaded without knowing its class beforehand.
@@ -92,8 +105,21 @@ def _same_param(a, b) -> bool:
         return False
 
 
+def _inside(path: Path, directory: Path) -> bool:
+    try:
+        path.resolve().relative_to(directory.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def read_config(path) -> dict:
     """Read and check the ``config.json`` of a saved embedder directory.
+
+    Checks that the directory holds a readable ``config.json`` with the
+    entries sklspec writes, that the weights file it names lies inside the
+    directory, and that the file's sha256 matches the recorded one. Nothing
+    of the weights is loaded.
 
     Parameters
     ----------
@@ -111,19 +137,25 @@ def read_config(path) -> dict:
         If the directory or its files are missing.
     ValueError
         If the weights file does not match its recorded sha256 (corrupted or
-        modified) or the configuration cannot be read.
+        modified), lies outside the directory, or the configuration cannot be
+        read.
     """
     path = Path(path)
     if not path.is_dir():
         raise FileNotFoundError(
             f"No saved embedder at {str(path)!r}: expected a directory written by "
-            "save_pretrained(path) holding config.json and model.pt."
+            f"save_pretrained(path) holding {CONFIG_NAME} and {WEIGHTS_NAME}."
         )
     cfg_file = path / CONFIG_NAME
     if not cfg_file.is_file():
         raise FileNotFoundError(
             f"{str(cfg_file)!r} is missing: {str(path)!r} is not a directory "
             "written by save_pretrained()."
+        )
+    if not _inside(cfg_file, path):
+        raise ValueError(
+            f"{str(cfg_file)!r} points outside {str(path)!r} (a link?); refusing "
+            "to read it. Copy the real files into the directory."
         )
     try:
         config = json.loads(cfg_file.read_text())
@@ -132,13 +164,23 @@ def read_config(path) -> dict:
             f"{str(cfg_file)!r} is not valid JSON ({exc}); the saved embedder is "
             "corrupted: save it again with save_pretrained()."
         ) from exc
+    if not isinstance(config, dict):
+        raise ValueError(f"{str(cfg_file)!r} does not hold a JSON object.")
     for key in ("class", "params", "n_features_in", "weights_sha256"):
         if key not in config:
             raise ValueError(
                 f"{str(cfg_file)!r} has no {key!r} entry; it was not written by "
                 "sklspec's save_pretrained()."
             )
-    weights_file = path / config.get("weights_file", WEIGHTS_NAME)
+    default = (
+        WEIGHTS_NAME if config.get("format_version", 1) >= 2 else (LEGACY_WEIGHTS_NAME)
+    )
+    weights_file = path / str(config.get("weights_file", default))
+    if not _inside(weights_file, path):
+        raise ValueError(
+            f"The weights file {str(weights_file)!r} named in {str(cfg_file)!r} "
+            f"lies outside {str(path)!r}; refusing to read it."
+        )
     if not weights_file.is_file():
         raise FileNotFoundError(
             f"Weights file {str(weights_file)!r} is missing next to its config.json."
@@ -148,18 +190,68 @@ def read_config(path) -> dict:
         raise ValueError(
             f"Weights file {str(weights_file)!r} is corrupted or was modified: its "
             f"sha256 is {digest[:16]}..., config.json records "
-            f"{config['weights_sha256'][:16]}.... Re-download or re-save it."
+            f"{str(config['weights_sha256'])[:16]}.... Re-download or re-save it."
         )
+    config["_weights_path"] = str(weights_file)
     return config
 
 
-def _load_state_dict(path: Path, config: dict) -> dict:
-    weights_file = path / config.get("weights_file", WEIGHTS_NAME)
+def _tensor_shapes(weights_file: str) -> dict[str, tuple[int, ...]]:
+    """Names and shapes of the tensors of a safetensors file (header only)."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(weights_file, framework="pt") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except Exception as exc:  # safetensors raises its own error types
+        raise ValueError(
+            f"{weights_file!r} is not a readable safetensors file ({exc}); "
+            "re-save the embedder with save_pretrained()."
+        ) from exc
+
+
+def _check_module_shapes(module_cls, module_config, weights_file: str):
+    """Refuse a module config that does not match the saved tensors.
+
+    The module is built on the ``meta`` device (no memory), so an edited
+    config (``embed_dim=1000000``) is refused before anything is allocated.
+    """
+    try:
+        with torch.device("meta"):
+            meta = module_cls.from_config(module_config)
+    except Exception as exc:
+        raise ValueError(
+            f"The module config saved with {weights_file!r} cannot build a "
+            f"{module_cls.__name__} ({type(exc).__name__}: {exc}); the "
+            "config.json was edited or is corrupted: re-save the embedder."
+        ) from exc
+    expected = {k: tuple(v.shape) for k, v in meta.state_dict().items()}
+    found = _tensor_shapes(weights_file)
+    problems = [
+        f"{k}: config gives {expected.get(k)}, file holds {found.get(k)}"
+        for k in sorted(set(expected) | set(found))
+        if expected.get(k) != found.get(k)
+    ]
+    if problems:
+        shown = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+        raise ValueError(
+            f"The config.json saved with {weights_file!r} does not match its "
+            f"tensors ({len(problems)} mismatches: {shown}); it was edited or "
+            "belongs to other weights: re-save the embedder."
+        )
+
+
+def _read_state_dict(config: dict) -> dict:
+    weights_file = config["_weights_path"]
+    if weights_file.endswith(".safetensors"):
+        from safetensors.torch import load_file
+
+        return load_file(weights_file, device="cpu")
     try:
         return torch.load(weights_file, map_location="cpu", weights_only=True)
-    except Exception as exc:  # pragma: no cover - torch's own error types vary
+    except Exception as exc:  # torch's own error types vary
         raise ValueError(
-            f"Could not read the weights in {str(weights_file)!r}: {exc}"
+            f"Could not read the weights in {weights_file!r}: {exc}"
         ) from exc
 
 
@@ -234,11 +326,16 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             _EMBEDDER_REGISTRY[cls.__name__] = cls
 
     # ------------------------------------------------------------------ hooks
-    def _build_module(self, n_features: int) -> torch.nn.Module:
-        raise NotImplementedError
+    #: Constructor parameters left out of ``config.json`` (not JSON, or
+    #: meaningless once fitted).
+    _unsaved_params: tuple[str, ...] = ("weights", "callbacks")
 
-    def _init_from_data(self, module: torch.nn.Module, X: np.ndarray) -> None:
-        """Set data-dependent state of a fresh module (e.g. input scaling)."""
+    #: The :class:`~sklspec.nn.PretrainingModule` subclass this embedder holds.
+    _module_type: type = PretrainingModule
+
+    def _build_module(self, n_features: int) -> PretrainingModule:
+        """Return the untrained :class:`~sklspec.nn.PretrainingModule`."""
+        raise NotImplementedError
 
     def _make_training_data(self, X: np.ndarray, rng: np.random.Generator, **kw):
         """Return ``(X_train, y_train)`` for skorch (default: ``(X, None)``)."""
@@ -247,8 +344,31 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _make_criterion(self):
         raise NotImplementedError
 
-    def _embed_batch(self, module: torch.nn.Module, xb: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+    def _embed_options(self) -> dict:
+        """Read-out keyword arguments of ``module_.embed`` (e.g. pooling)."""
+        return {}
+
+    def _module_config_overrides(self) -> dict:
+        """Module config entries that the estimator's parameters set on load.
+
+        Settings that change no weight (loss weights ...), so that a saved
+        module is rebuilt with this estimator's values.
+        """
+        return {}
+
+    def _extra_config(self) -> dict:
+        """More fitted state to save in ``config.json`` (under ``"extra"``)."""
+        return {}
+
+    def _restore_extra(self, extra: dict) -> None:
+        """Restore what :meth:`_extra_config` saved (when weights are loaded)."""
+
+    def _set_fitted_attributes(self) -> None:
+        """Set attributes derived from ``module_`` (after fit and loading)."""
+
+    def _legacy_module(self, config: dict, n_features: int) -> PretrainingModule:
+        """The module of a format-1 directory (``model.pt``, no module config)."""
+        return self._build_module(n_features)
 
     def get_encoder(self) -> torch.nn.Module:
         """Return the (trained) encoder module, used for fine-tuning.
@@ -256,26 +376,13 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         Returns
         -------
         encoder : torch.nn.Module
-            The module mapping ``(N, n_features)`` spectra to features.
+            The module mapping ``(N, n_features)`` spectra to features
+            (weights shared with ``module_``).
         """
         check_is_fitted(self)
-        return self.module_.encoder
+        return self.module_.get_encoder()
 
     # ---------------------------------------------------------------- helpers
-    def _torch_device(self) -> torch.device:
-        try:
-            device = torch.device(self.device)
-        except RuntimeError as exc:
-            raise ValueError(
-                f"device={self.device!r} is not a torch device; use 'cpu' or 'cuda'."
-            ) from exc
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} was requested but CUDA is not available "
-                "on this machine; use device='cpu'."
-            )
-        return device
-
     def _check_axis(self, X, *, fitting: bool) -> None:
         """Record (fitting) or check (transforming) the wavelength axis."""
         w = wavelengths_from_X(X)
@@ -295,11 +402,10 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             )
 
     def _seed(self) -> int:
-        rng = check_random_state(self.random_state)
-        return int(rng.randint(np.iinfo(np.int32).max))
+        return derive_seed(self.random_state)
 
     def _train_options(self, n_train: int) -> dict:
-        """Extra :func:`~sklspec._training.train_module` keyword arguments.
+        """Extra :func:`~sklspec._torch.train_module` keyword arguments.
 
         Subclasses return e.g. another ``optimizer``, ``optimizer__*``
         settings or a ``callbacks`` list (which then replaces
@@ -308,7 +414,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return {}
 
     def _train(self, module, X, y, seed: int):
-        options = {"callbacks": self.callbacks, **self._train_options(len(X))}
+        n_train = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
+        options = {"callbacks": self.callbacks, **self._train_options(n_train)}
         return train_module(
             module,
             X,
@@ -317,7 +424,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
-            device=str(self._torch_device()),
+            device=self.device,
             seed=seed,
             verbose=self.verbose,
             **options,
@@ -359,15 +466,14 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 f"n_samples = {n_samples}."
             )
         seed = self._seed()
-        device = self._torch_device()
+        device = resolve_device(self.device)
         t0 = time.perf_counter()
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             if self.weights is not None:
                 module = self._load_weights(Path(self.weights), n_features)
             else:
                 module = self._build_module(n_features)
-                self._init_from_data(module, X)
+                module.fit_input_statistics(X)
         module = module.to(device)
         history: list[dict] = []
         if self.max_epochs > 0:
@@ -386,30 +492,22 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             "final_loss": float(history[-1]["train_loss"]) if history else None,
             "initial_weights": None if self.weights is None else str(self.weights),
         }
+        self._set_fitted_attributes()
         return self
 
     @property
     def _n_features_out(self) -> int:
         """Width of the embedding (read-out parameters may change after fit)."""
-        probe = np.zeros((1, self.n_features_in_), dtype=np.float32)
-        return int(self._embed(probe).shape[1])
+        return int(self._embed(np.zeros((0, self.n_features_in_))).shape[1])
 
     def _embed(self, X: np.ndarray) -> np.ndarray:
-        module = self.module_
-        device = next(module.parameters()).device
-        was_training = module.training
-        module.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(X), self.batch_size):
-                xb = torch.from_numpy(
-                    np.ascontiguousarray(X[start : start + self.batch_size])
-                ).to(device=device, dtype=torch.float32)
-                out.append(self._embed_batch(module, xb).detach().cpu().numpy())
-        module.train(was_training)
-        if not out:
-            return np.empty((0, 0), dtype=np.float32)
-        return np.concatenate(out, axis=0)
+        options = self._embed_options()
+        return predict(
+            self.module_,
+            X,
+            lambda xb: self.module_.embed(xb, **options),
+            batch_size=self.batch_size,
+        )
 
     def transform(self, X):
         """Embed spectra.
@@ -427,7 +525,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_is_fitted(self)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        Z = self._embed(X.astype(np.float32, copy=False))
+        Z = self._embed(X)
         return Z.astype(X.dtype, copy=False)
 
     def __sklearn_tags__(self):
@@ -437,14 +535,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return tags
 
     # ------------------------------------------------------------ persistence
-    def _load_weights(self, path: Path, n_features: int) -> torch.nn.Module:
-        config = read_config(path)
-        if config["class"] != type(self).__name__:
-            raise ValueError(
-                f"weights at {str(path)!r} belong to a {config['class']}, not a "
-                f"{type(self).__name__}; load them with "
-                f"sklspec.embedders.load_pretrained({str(path)!r})."
-            )
+    def _check_saved_architecture(self, path: Path, config: dict, n_features):
         saved = config["params"]
         mismatched = [
             f"{name}={saved.get(name)!r} (saved) vs {getattr(self, name)!r}"
@@ -469,7 +560,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         fitted_axis = getattr(self, "wavelengths_in_", None)
         if saved_axis is not None and fitted_axis is not None:
             saved_axis = np.asarray(saved_axis, dtype=float)
-            if not np.allclose(saved_axis, fitted_axis, rtol=0, atol=1e-6):
+            if saved_axis.shape != fitted_axis.shape or not np.allclose(
+                saved_axis, fitted_axis, rtol=0, atol=1e-6
+            ):
                 raise ValueError(
                     f"The weights at {str(path)!r} were trained on the wavelength "
                     f"axis {saved_axis[0]:g}..{saved_axis[-1]:g} but X has "
@@ -478,20 +571,61 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 )
         if fitted_axis is None and saved_axis is not None:
             self.wavelengths_in_ = np.asarray(saved_axis, dtype=float)
-        module = self._build_module(n_features)
-        state = _load_state_dict(path, config)
+
+    def _load_weights(self, path: Path, n_features: int) -> PretrainingModule:
+        config = read_config(path)
+        if config["class"] != type(self).__name__:
+            raise ValueError(
+                f"weights at {str(path)!r} belong to a {config['class']}, not a "
+                f"{type(self).__name__}; load them with "
+                f"sklspec.embedders.load_pretrained({str(path)!r})."
+            )
+        self._check_saved_architecture(path, config, n_features)
+        saved_module = config.get("module")
+        if saved_module is None:
+            warnings.warn(
+                f"{str(path)!r} was saved in sklspec's first format (model.pt); "
+                "it still loads, but support ends in a later release: re-save it "
+                "with save_pretrained() to write model.safetensors.",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            module = self._legacy_module(config, n_features)
+        else:
+            try:
+                module_cls = module_class(str(saved_module["class"]))
+                module_config = {
+                    **dict(saved_module["config"]),
+                    **self._module_config_overrides(),
+                }
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"The module entry of {str(path / CONFIG_NAME)!r} is invalid "
+                    f"({exc}); re-save the embedder with save_pretrained()."
+                ) from exc
+            if not issubclass(module_cls, self._module_type):
+                raise ValueError(
+                    f"{str(path / CONFIG_NAME)!r} names a {module_cls.__name__} "
+                    f"module, but a {type(self).__name__} holds a "
+                    f"{self._module_type.__name__}; the config was edited or "
+                    "belongs to another model."
+                )
+            _check_module_shapes(module_cls, module_config, config["_weights_path"])
+            module = module_cls.from_config(module_config)
+        state = _read_state_dict(config)
         try:
             module.load_state_dict(state)
         except RuntimeError as exc:
             raise ValueError(
                 f"The weights at {str(path)!r} do not fit this architecture: {exc}"
             ) from exc
+        self._restore_extra(dict(config.get("extra") or {}))
         return module
 
     def _config_params(self) -> dict:
         params = {}
         for name, value in self.get_params(deep=False).items():
-            if name in ("weights", "callbacks"):
+            if name in self._unsaved_params:
                 continue
             if name == "random_state" and not isinstance(value, (int, np.integer)):
                 value = None
@@ -505,40 +639,72 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 )
         return params
 
-    def save_pretrained(self, path) -> Path:
+    def save_pretrained(self, path, *, preprocessing=None, wavelength_unit=None):
         """Save the fitted embedder to a directory.
 
-        Writes ``config.json`` (class, sklspec version, hyper-parameters,
-        input width, wavelength axis when known, training summary and the
-        sha256 of the weights) and ``model.pt`` (a ``state_dict``, read back
-        with ``torch.load(weights_only=True)``). No pickle is involved.
+        Writes ``model.safetensors`` (the ``state_dict``; no pickle) and
+        ``config.json``: class, sklspec and torch versions, the estimator's
+        parameters, the module's own class and config (from which it is
+        rebuilt), input width, wavelength axis and unit, the preprocessing
+        the weights expect, training summary and history, the names and
+        shapes of the tensors, and the sha256 of the weights file.
 
         Parameters
         ----------
         path : str or path-like
             Target directory (created if needed; existing files are replaced).
+        preprocessing : str, list of str or None, default=None
+            What must be applied to spectra before this embedder (e.g.
+            ``"SNV"``), recorded for users of the saved model; default: what
+            was recorded when the weights were loaded, if anything.
+        wavelength_unit : str or None, default=None
+            Unit of the wavelength axis (e.g. ``"nm"``, ``"cm-1"``); default:
+            the recorded one, if any.
 
         Returns
         -------
         path : pathlib.Path
             The directory.
         """
+        from safetensors.torch import save_file
+
         check_is_fitted(self)
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         weights_file = path / WEIGHTS_NAME
-        state = {k: v.detach().cpu() for k, v in self.module_.state_dict().items()}
-        torch.save(state, weights_file)
+        state = {
+            k: v.detach().cpu().contiguous()
+            for k, v in self.module_.state_dict().items()
+        }
+        # modules may share a tensor under two names (a scaler inside an
+        # encoder): safetensors stores each name, so give each its own copy
+        seen: set[int] = set()
+        for k, v in state.items():
+            if v.data_ptr() in seen:
+                state[k] = v.clone()
+            seen.add(state[k].data_ptr())
+        save_file(state, str(weights_file), metadata={"format": "pt"})
+        (path / LEGACY_WEIGHTS_NAME).unlink(missing_ok=True)
         w = getattr(self, "wavelengths_in_", None)
+        if preprocessing is None:
+            preprocessing = getattr(self, "expected_preprocessing_", None)
+        if wavelength_unit is None:
+            wavelength_unit = getattr(self, "wavelength_unit_", None)
         config = {
             "format_version": FORMAT_VERSION,
             "class": type(self).__name__,
             "sklspec_version": __version__,
             "torch_version": torch.__version__,
             "params": self._config_params(),
+            "module": {
+                "class": type(self.module_).__name__,
+                "config": self.module_.get_config(),
+            },
             "n_features_in": int(self.n_features_in_),
             "n_features_out": int(self._n_features_out),
             "wavelengths": None if w is None else [float(v) for v in w],
+            "wavelength_unit": wavelength_unit,
+            "preprocessing": preprocessing,
             "feature_names_in": (
                 [str(v) for v in self.feature_names_in_]
                 if hasattr(self, "feature_names_in_")
@@ -549,6 +715,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 {k: _jsonable(v) for k, v in row.items() if _is_scalar(v)}
                 for row in self.history_
             ],
+            "extra": _jsonable(self._extra_config()),
+            "tensors": {k: list(v.shape) for k, v in state.items()},
             "weights_file": WEIGHTS_NAME,
             "weights_sha256": _sha256(weights_file),
         }
@@ -576,8 +744,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         Raises
         ------
         ValueError
-            If the weights are corrupted (sha256 mismatch) or belong to
-            another class.
+            If the weights are corrupted (sha256 mismatch), do not match their
+            config, or belong to another class.
         """
         path = Path(path)
         config = read_config(path)
@@ -606,13 +774,16 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         axis = config.get("wavelengths")
         est.wavelengths_in_ = None if axis is None else np.asarray(axis, dtype=float)
         est.n_features_in_ = n_features
-        module = est._load_weights(path, n_features).to(est._torch_device())
+        module = est._load_weights(path, n_features).to(resolve_device(est.device))
         module.eval()
         est.module_ = module
         est.history_ = list(config.get("history", []))
         est.training_summary_ = dict(config.get("training") or {})
+        est.expected_preprocessing_ = config.get("preprocessing")
+        est.wavelength_unit_ = config.get("wavelength_unit")
         if config.get("feature_names_in") is not None:
             est.feature_names_in_ = np.asarray(config["feature_names_in"], dtype=object)
+        est._set_fitted_attributes()
         return est
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from numbers import Real
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -16,11 +14,10 @@ from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
     check_is_fitted,
-    validate_data,
 )
 
 from ..nn import ForwardLoss, LatentConverterNet, SpectralVAE
-from ._base import CONFIG_NAME, BaseEmbedder, _load_state_dict, read_config
+from ._base import BaseEmbedder
 from ._vae import VAEEmbedder
 
 __all__ = ["NIRtoMIRConverter"]
@@ -145,7 +142,9 @@ class NIRtoMIRConverter(BaseEmbedder):
     (40, 4)
     """
 
+    _module_type = LatentConverterNet
     _architecture_params = ("hidden",)
+    _unsaved_params = (*BaseEmbedder._unsaved_params, "mir_embedder")
 
     _parameter_constraints: dict = {
         **BaseEmbedder._parameter_constraints,
@@ -211,9 +210,6 @@ class NIRtoMIRConverter(BaseEmbedder):
         net.set_decoder(vae)
         return net
 
-    def _init_from_data(self, module, X) -> None:
-        module.in_scaler.set_statistics_from(X)
-
     def _make_training_data(self, X, rng, Y=None, Z=None, **kw):
         data = {"x": X}
         if self.latent_loss_weight > 0:
@@ -225,9 +221,46 @@ class NIRtoMIRConverter(BaseEmbedder):
     def _make_criterion(self):
         return ForwardLoss()
 
-    def _embed_batch(self, module, xb):
-        _, x_hat, z_hat = module(xb)
-        return x_hat if self.output == "spectrum" else z_hat
+    def _embed_options(self) -> dict:
+        return {"output": self.output}
+
+    def _module_config_overrides(self) -> dict:
+        return {
+            "latent_loss_weight": float(self.latent_loss_weight),
+            "spectrum_loss_weight": float(self.spectrum_loss_weight),
+        }
+
+    def _extra_config(self) -> dict:
+        names = getattr(self, "output_feature_names_", None)
+        return {"output_feature_names": None if names is None else list(names)}
+
+    def _restore_extra(self, extra: dict) -> None:
+        names = extra.get("output_feature_names")
+        if not hasattr(self, "output_feature_names_") or names is not None:
+            self.output_feature_names_ = (
+                None if names is None else np.asarray(names, dtype=object)
+            )
+
+    def _set_fitted_attributes(self) -> None:
+        if not hasattr(self, "mir_embedder_"):
+            self.mir_embedder_ = None
+        config = self.module_.get_config()
+        self.n_outputs_ = int(config["n_outputs"])
+        self.latent_dim_ = int(config["latent_dim"])
+
+    def _legacy_module(self, config: dict, n_features: int):
+        module_config = config.get("module_config")
+        if module_config is None:
+            raise ValueError(
+                "The saved converter has no module_config; it was not written by "
+                "NIRtoMIRConverter.save_pretrained()."
+            )
+        self._restore_extra(
+            {"output_feature_names": config.get("output_feature_names")}
+        )
+        return LatentConverterNet(
+            **{**module_config, **self._module_config_overrides()}
+        )
 
     def get_encoder(self) -> torch.nn.Module:
         """Return the new encoder (low-fidelity spectra to latent vectors).
@@ -237,8 +270,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         encoder : torch.nn.Module
             Maps ``(N, n_points_low)`` spectra to ``(N, latent_dim)``.
         """
-        check_is_fitted(self)
-        return self.module_.encoder
+        return super().get_encoder()
 
     # ------------------------------------------------------------ estimator
     @_fit_context(prefer_skip_nested_validation=False)
@@ -304,8 +336,6 @@ class NIRtoMIRConverter(BaseEmbedder):
                 )
             Z = _unwrap(mir).transform(Y.astype(np.float32)).astype(np.float32)
         self._fit(X, Y=Y.astype(np.float32), Z=Z)
-        self.n_outputs_ = int(self.module_.out_scaler.n_features)
-        self.latent_dim_ = int(self.module_.get_config()["latent_dim"])
         self.training_summary_["mir_embedder_fitted"] = fitted_here
         return self
 
@@ -336,105 +366,6 @@ class NIRtoMIRConverter(BaseEmbedder):
         tags.target_tags.required = True
         return tags
 
-    # ------------------------------------------------------------ persistence
-    def _config_params(self) -> dict:
-        params = {}
-        saved_mir = self.mir_embedder
-        try:
-            self.mir_embedder = None
-            params = super()._config_params()
-        finally:
-            self.mir_embedder = saved_mir
-        params.pop("mir_embedder", None)
-        return params
-
-    def save_pretrained(self, path) -> Path:
-        """Save the fitted converter (encoder, frozen decoder, scalings).
-
-        Same directory format as :meth:`BaseEmbedder.save_pretrained`;
-        ``config.json`` also holds ``module_config`` (the sizes of the frozen
-        decoder), so loading needs no VAE.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Target directory.
-
-        Returns
-        -------
-        path : pathlib.Path
-            The directory.
-        """
-        path = super().save_pretrained(path)
-        cfg_file = path / CONFIG_NAME
-        config = json.loads(cfg_file.read_text())
-        config["module_config"] = self.module_.get_config()
-        names = getattr(self, "output_feature_names_", None)
-        config["output_feature_names"] = None if names is None else list(names)
-        cfg_file.write_text(json.dumps(config, indent=2))
-        return path
-
-    def _load_weights(self, path: Path, n_features: int) -> torch.nn.Module:
-        config = read_config(path)
-        if config["class"] != type(self).__name__:
-            raise ValueError(
-                f"weights at {str(path)!r} belong to a {config['class']}, not a "
-                f"{type(self).__name__}."
-            )
-        module_config = config.get("module_config")
-        if module_config is None:
-            raise ValueError(
-                f"{str(path)!r} has no module_config; it was not written by "
-                "NIRtoMIRConverter.save_pretrained()."
-            )
-        if list(module_config["hidden"]) != [int(h) for h in self.hidden]:
-            raise ValueError(
-                f"The architecture of the weights at {str(path)!r} differs from "
-                f"this converter's: hidden={module_config['hidden']} (saved) vs "
-                f"{self.hidden!r}. Use NIRtoMIRConverter.from_pretrained()."
-            )
-        if int(module_config["n_features"]) != n_features:
-            raise ValueError(
-                f"The weights at {str(path)!r} were trained on spectra of "
-                f"{module_config['n_features']} points but X has {n_features}."
-            )
-        module_config = {
-            **module_config,
-            "latent_loss_weight": float(self.latent_loss_weight),
-            "spectrum_loss_weight": float(self.spectrum_loss_weight),
-        }
-        module = LatentConverterNet(**module_config)
-        module.load_state_dict(_load_state_dict(path, config))
-        names = config.get("output_feature_names")
-        if not hasattr(self, "output_feature_names_") or names is not None:
-            self.output_feature_names_ = (
-                None if names is None else np.asarray(names, dtype=object)
-            )
-        return module
-
-    @classmethod
-    def from_pretrained(cls, path, **params):
-        """Load a converter saved with :meth:`save_pretrained`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Directory written by :meth:`save_pretrained`.
-        **params
-            Non-architecture parameters to override (e.g. ``output``).
-
-        Returns
-        -------
-        converter : NIRtoMIRConverter
-            A fitted converter (``weights=path``, ``max_epochs=0``,
-            ``mir_embedder_=None``).
-        """
-        est = super().from_pretrained(path, **params)
-        est.mir_embedder_ = None
-        est.n_outputs_ = int(est.module_.out_scaler.n_features)
-        est.latent_dim_ = int(est.module_.get_config()["latent_dim"])
-        return est
-
     def transform(self, X):
         """Predict high-fidelity spectra (or latent vectors) from low-fidelity ones.
 
@@ -448,7 +379,4 @@ class NIRtoMIRConverter(BaseEmbedder):
         Y_hat : ndarray of shape (n_samples, n_points_high) or (n_samples, latent_dim)
             Per ``output``; float32 for float32 input, else float64.
         """
-        check_is_fitted(self)
-        self._check_axis(X, fitting=False)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return self._embed(X.astype(np.float32, copy=False)).astype(X.dtype)
+        return super().transform(X)

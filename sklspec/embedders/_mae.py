@@ -7,10 +7,10 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._torch import derive_seed, predict
 from ..nn._mae import (
     MAE_NORMALIZATIONS,
     MAE_POOLINGS,
@@ -141,7 +141,7 @@ class MAEEmbedder(BaseEmbedder):
     loss_on_visible : bool, default=False
         Also score the visible patches (MAX's default); False scores hidden
         patches only (MAE, SMAE).
-    pooling : {"cls", "mean"}, default="cls"
+    pooling : {"cls", "avg", "max", "avgmax", "flatten"}, default="cls"
         Read-out of :meth:`transform` and of :meth:`get_encoder`: the CLS
         token or the mean of the patch tokens. May be changed after fit.
     preset : {"max", "smae"} or None, default=None
@@ -233,6 +233,7 @@ class MAEEmbedder(BaseEmbedder):
     ((40, 16), (40, 64))
     """
 
+    _module_type = MaskedAutoencoder1d
     _architecture_params = (
         "patch_size",
         "embed_dim",
@@ -258,7 +259,7 @@ class MAEEmbedder(BaseEmbedder):
         "mlp_ratio": [Interval(Real, 0, None, closed="neither")],
         "mask_ratio": [Interval(Real, 0, 1, closed="left")],
         "loss_on_visible": ["boolean"],
-        "pooling": [StrOptions(set(MAE_POOLINGS))],
+        "pooling": [StrOptions(set(MAE_POOLINGS) | {"mean"}, deprecated={"mean"})],
         "preset": [StrOptions(set(MAE_PRESETS)), None],
         "normalize": [StrOptions(set(MAE_NORMALIZATIONS)), None],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -334,15 +335,14 @@ class MAEEmbedder(BaseEmbedder):
         self.architecture_ = dict(arch)
         return MaskedAutoencoder1d(n_features, pooling=self.pooling, **arch)
 
-    def _init_from_data(self, module, X) -> None:
-        if module.encoder.scaler.mode == "global":
-            module.encoder.scaler.set_statistics(float(np.mean(X)), float(np.std(X)))
-
     def _make_criterion(self):
         return MAELoss
 
-    def _embed_batch(self, module, xb):
-        return module.encoder.pool(module.encode(xb), self.pooling)
+    def _embed_options(self) -> dict:
+        return {"pooling": self.pooling}
+
+    def _set_fitted_attributes(self) -> None:
+        self.architecture_ = self._effective_architecture()
 
     def _train_options(self, n_train: int) -> dict:
         """AdamW (0.9, 0.95) with linear warm-up and cosine decay (MAX)."""
@@ -381,8 +381,7 @@ class MAEEmbedder(BaseEmbedder):
             Maps ``(N, n_points)`` spectra to ``(N, embed_dim)`` embeddings
             (weights shared with ``module_``; the decoder is left out).
         """
-        check_is_fitted(self)
-        encoder = self.module_.encoder
+        encoder = super().get_encoder()
         encoder.pooling = self.pooling
         return encoder
 
@@ -420,10 +419,8 @@ class MAEEmbedder(BaseEmbedder):
         )
         if not 0.0 <= ratio < 1.0:
             raise ValueError(f"mask_ratio must be in [0, 1), got {ratio}.")
-        seed_source = self.random_state if random_state is None else random_state
-        seed = int(check_random_state(seed_source).randint(np.iinfo(np.int32).max))
+        seed = derive_seed(self.random_state if random_state is None else random_state)
         module = self.module_
-        device = next(module.parameters()).device
         # one masking per repeat, shared by every spectrum: the result of a
         # spectrum does not depend on its batch or on the other spectra
         noise = torch.from_numpy(
@@ -432,18 +429,13 @@ class MAEEmbedder(BaseEmbedder):
             .astype(np.float32)
         )
         fn = getattr(module, method)
-        was_training = module.training
-        module.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(X), self.batch_size):
-                xb = torch.from_numpy(
-                    np.ascontiguousarray(X[start : start + self.batch_size])
-                ).to(device=device, dtype=torch.float32)
-                res = fn(xb, ratio, n_repeats, noise=noise)
-                out.append(res.detach().cpu().numpy())
-        module.train(was_training)
-        return np.concatenate(out, axis=0), X.dtype
+        out = predict(
+            module,
+            X,
+            lambda xb: fn(xb, ratio, n_repeats, noise=noise.to(xb.device)),
+            batch_size=self.batch_size,
+        )
+        return out, X.dtype
 
     def reconstruct(self, X, *, n_repeats=8, mask_ratio=None, random_state=None):
         """Denoise spectra: average the predictions of several random maskings.

@@ -9,15 +9,10 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._torch import predict
 from ..augmentation import TRANSFORMATIONS, make_pretext_dataset
-from ..nn import (
-    POOLINGS,
-    MultiTaskBCELoss,
-    ScaledNet,
-    SpectrumScaler,
-    TransformRecognitionNet,
-    pool_features,
-)
+from ..nn import MultiTaskBCELoss, TransformRecognitionModel
+from ..nn._heads import FEATURE_MAP_POOLINGS
 from ._base import BaseEmbedder
 
 __all__ = ["TransformRecogEmbedder"]
@@ -135,6 +130,7 @@ class TransformRecogEmbedder(BaseEmbedder):
     (40, 8)
     """
 
+    _module_type = TransformRecognitionModel
     _architecture_params = (
         "channels",
         "kernel_size",
@@ -145,7 +141,7 @@ class TransformRecogEmbedder(BaseEmbedder):
     _parameter_constraints: dict = {
         **BaseEmbedder._parameter_constraints,
         "layer": [Interval(Integral, 1, None, closed="left")],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "pooling": [StrOptions(set(FEATURE_MAP_POOLINGS))],
         "channels": [tuple, list],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "hidden": [tuple, list],
@@ -225,20 +221,17 @@ class TransformRecogEmbedder(BaseEmbedder):
                 f"{len(self.channels)} blocks (channels={self.channels})."
             )
         names = self._transformation_names()
-        self.task_names_ = ("original", *names)
-        scaler = SpectrumScaler(n_features, min_width=2 ** len(self.channels))
-        net = TransformRecognitionNet(
-            scaler.out_features,
-            n_tasks=len(self.task_names_),
+        return TransformRecognitionModel(
+            n_features,
+            n_tasks=1 + len(names),
             channels=tuple(self.channels),
             kernel_size=self.kernel_size,
             hidden=tuple(self.hidden),
             dropout=self.dropout,
         )
-        return ScaledNet(scaler, net)
 
-    def _init_from_data(self, module, X) -> None:
-        module.scaler.set_statistics(float(np.mean(X)), float(np.std(X)))
+    def _set_fitted_attributes(self) -> None:
+        self.task_names_ = ("original", *self._transformation_names())
 
     def _pretext(self, X: np.ndarray, rng):
         names = self._transformation_names()
@@ -269,9 +262,13 @@ class TransformRecogEmbedder(BaseEmbedder):
             return MultiTaskBCELoss(weights=torch.as_tensor(w, dtype=torch.float32))
         return MultiTaskBCELoss()
 
-    def _embed_batch(self, module, xb):
-        fmap = module.net.encoder.forward_features(module.scaler(xb), self.layer)
-        return pool_features(fmap, self.pooling)
+    def _embed_options(self) -> dict:
+        if self.layer > len(self.channels):
+            raise ValueError(
+                f"layer={self.layer} but the encoder has only "
+                f"{len(self.channels)} blocks (channels={self.channels})."
+            )
+        return {"layer": self.layer, "pooling": self.pooling}
 
     def get_encoder(self) -> torch.nn.Module:
         """Return the input scaler followed by the CNN encoder.
@@ -279,11 +276,10 @@ class TransformRecogEmbedder(BaseEmbedder):
         Returns
         -------
         encoder : torch.nn.Module
-            Maps ``(N, n_points)`` spectra to the ``(N, 128, L/8)`` feature
-            map of the last block (weights shared with ``module_``).
+            Maps ``(N, n_points)`` spectra to the ``(N, channels[-1], L/8)``
+            feature map of the last block (weights shared with ``module_``).
         """
-        check_is_fitted(self)
-        return self.module_.get_encoder()
+        return super().get_encoder()
 
     def fit(self, X, y=None):
         """Pretrain on unlabelled spectra with the transformation-recognition task.
@@ -330,17 +326,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         X_pre, Y, _ = self._pretext(
             X.astype(np.float32), np.random.default_rng(random_state)
         )
-        module = self.module_
-        device = next(module.parameters()).device
-        module.eval()
-        logits = []
-        with torch.no_grad():
-            for start in range(0, len(X_pre), 256):
-                xb = torch.as_tensor(
-                    X_pre[start : start + 256], dtype=torch.float32, device=device
-                )
-                logits.append(module(xb).cpu().numpy())
-        pred = np.concatenate(logits) > 0
+        pred = predict(self.module_, X_pre, batch_size=max(self.batch_size, 256)) > 0
         truth = Y > 0.5
         report = {}
         for j, name in enumerate(self.task_names_):

@@ -10,6 +10,7 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .._torch import predict
 from ..nn import ForwardLoss, SpectralVAE
 from ..nn._vae import ARCHITECTURES
 from ._base import BaseEmbedder
@@ -173,6 +174,7 @@ class VAEEmbedder(BaseEmbedder):
     ((40, 4), (40, 64))
     """
 
+    _module_type = SpectralVAE
     _architecture_params = ("latent_dim", "hidden", "architecture")
 
     _parameter_constraints: dict = {
@@ -225,9 +227,6 @@ class VAEEmbedder(BaseEmbedder):
             architecture=self.architecture,
         )
 
-    def _init_from_data(self, module, X) -> None:
-        module.scaler.set_statistics_from(X)
-
     def _make_training_data(self, X, rng, groups=None, **kw):
         if groups is None:
             return {"x": X, "target": X}, None
@@ -257,9 +256,6 @@ class VAEEmbedder(BaseEmbedder):
     def _make_criterion(self):
         return ForwardLoss()
 
-    def _embed_batch(self, module, xb):
-        return module.encode(xb)[0]
-
     def get_encoder(self) -> torch.nn.Module:
         """Return the module mapping spectra to latent means.
 
@@ -269,8 +265,7 @@ class VAEEmbedder(BaseEmbedder):
             Maps ``(N, n_points)`` spectra (input units) to ``(N, latent_dim)``
             posterior means; shares weights with ``module_``.
         """
-        check_is_fitted(self)
-        return self.module_.get_encoder()
+        return super().get_encoder()
 
     # ------------------------------------------------------------ estimator
     @_fit_context(prefer_skip_nested_validation=True)
@@ -318,21 +313,8 @@ class VAEEmbedder(BaseEmbedder):
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
                 f"latent vectors of latent_dim = {self.latent_dim}."
             )
-        module = self.module_
-        device = next(module.parameters()).device
-        module.eval()
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(Z), self.batch_size):
-                zb = torch.as_tensor(
-                    Z[start : start + self.batch_size],
-                    dtype=torch.float32,
-                    device=device,
-                )
-                out.append(module.decode(zb).cpu().numpy())
-        if not out:
-            return np.empty((0, self.n_features_in_), dtype=Z.dtype)
-        return np.concatenate(out).astype(Z.dtype, copy=False)
+        out = predict(self.module_, Z, self.module_.decode, batch_size=self.batch_size)
+        return out.astype(Z.dtype, copy=False)
 
     def reconstruction_error(self, X):
         """Root mean squared reconstruction error of every spectrum.
@@ -354,7 +336,7 @@ class VAEEmbedder(BaseEmbedder):
         check_is_fitted(self)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        rec = self.inverse_transform(self._embed(X.astype(np.float32, copy=False)))
+        rec = self.inverse_transform(self._embed(X))
         return np.sqrt(np.mean((rec.astype(np.float64) - X) ** 2, axis=1))
 
     def score_samples(self, X):

@@ -17,12 +17,11 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._training import train_module
+from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from ..nn import POOLINGS, ClassificationHead, EncoderWithHead, RegressionHead
 
 __all__ = ["FineTunedClassifier", "FineTunedRegressor"]
@@ -145,18 +144,14 @@ class _BaseFineTuned(BaseEstimator):
                 f"n_samples = {X.shape[0]}."
             )
         y_enc = self._encode_targets(y)
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
+        resolve_device(self.device)
+        seed = derive_seed(self.random_state)
         t0 = time.perf_counter()
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded(seed):
             encoder = self._pretrained_encoder(X, X_unlabeled)
             pretrain_seconds = time.perf_counter() - t0
-            encoder.eval()
-            with torch.no_grad():
-                probe = torch.zeros(2, X.shape[1])
-                pooled = EncoderWithHead(encoder, torch.nn.Identity(), self.pooling)
-                in_features = int(pooled(probe).shape[1])
+            pooled = EncoderWithHead(encoder, torch.nn.Identity(), self.pooling)
+            in_features = int(predict(pooled, np.zeros((0, X.shape[1]))).shape[1])
             head = self._make_head(in_features)
             module = EncoderWithHead(
                 encoder, head, self.pooling, freeze_encoder=self.freeze_encoder
@@ -220,18 +215,10 @@ class _BaseFineTuned(BaseEstimator):
         """Run the network (or only encoder + pooling) in batches, no grad."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        X = X.astype(np.float32)  # a writable copy torch can share memory with
         module = self.module_
-        device = next(module.parameters()).device
-        module.eval()
-        step = max(self.batch_size, 256)
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(X), step):
-                xb = torch.from_numpy(X[start : start + step]).to(device)
-                yb = module.forward_features(xb) if features else module(xb)
-                out.append(yb.cpu().numpy())
-        return np.concatenate(out, axis=0).astype(np.float64)
+        fn = module.forward_features if features else module
+        out = predict(module, X, fn, batch_size=max(self.batch_size, 256))
+        return out.astype(np.float64)
 
     def embed(self, X) -> np.ndarray:
         """Return the pooled encoder features the head sees.

@@ -2,55 +2,55 @@
 
 This subpackage never imports scikit-learn or skorch; the sklearn estimators
 around these modules live in :mod:`sklspec.embedders` and
-:mod:`sklspec.finetune`.
+:mod:`sklspec.finetune`. Every pretraining network is a
+:class:`PretrainingModule` (``embed``, ``get_encoder``,
+``fit_input_statistics``, ``get_config`` / ``from_config``) that starts with
+the one :class:`InputScaler`.
 """
 
-from ._cnn import CNNEncoder, TransformRecognitionNet
+from ._cnn import CNNEncoder, TransformRecognitionModel, TransformRecognitionNet
 from ._heads import (
-    POOLINGS,
     ClassificationHead,
     ConfigMixin,
     EncoderWithHead,
     MLPHead,
     RecognitionHead,
     RegressionHead,
+    module_class,
     pool_features,
     pooled_size,
 )
-from ._layers import ScaledNet, SpectrumScaler
+from ._layers import POOLINGS, SCALER_MODES, InputScaler, pool_tokens
 from ._losses import ForwardLoss, MultiTaskBCELoss
-from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d, SpectrumNormalizer
-from ._vae import (
-    LatentConverterNet,
-    SpectralVAE,
-    VAEMeanEncoder,
-    WavelengthScaler,
-    gaussian_kl,
-)
+from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d
+from ._protocol import PretrainingModule
+from ._vae import LatentConverterNet, SpectralVAE, VAEMeanEncoder, gaussian_kl
 
 __all__ = [
-    "ForwardLoss",
-    "LatentConverterNet",
-    "SpectralVAE",
-    "VAEMeanEncoder",
-    "WavelengthScaler",
-    "gaussian_kl",
-    "MAEEncoder",
-    "MAELoss",
-    "MaskedAutoencoder1d",
-    "SpectrumNormalizer",
     "POOLINGS",
+    "SCALER_MODES",
     "CNNEncoder",
     "ClassificationHead",
     "ConfigMixin",
     "EncoderWithHead",
+    "ForwardLoss",
+    "InputScaler",
+    "LatentConverterNet",
+    "MAEEncoder",
+    "MAELoss",
     "MLPHead",
+    "MaskedAutoencoder1d",
     "MultiTaskBCELoss",
+    "PretrainingModule",
     "RecognitionHead",
     "RegressionHead",
-    "ScaledNet",
-    "SpectrumScaler",
+    "SpectralVAE",
+    "TransformRecognitionModel",
     "TransformRecognitionNet",
+    "VAEMeanEncoder",
+    "gaussian_kl",
+    "module_class",
     "pool_features",
+    "pool_tokens",
     "pooled_size",
 ]

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._heads import ConfigMixin, RecognitionHead
+from ._heads import ConfigMixin, RecognitionHead, pool_features
+from ._layers import InputScaler
+from ._protocol import PretrainingModule
 
-__all__ = ["CNNEncoder", "TransformRecognitionNet"]
+__all__ = ["CNNEncoder", "TransformRecognitionModel", "TransformRecognitionNet"]
 
 
 def _check_positive_int(name: str, value: int, minimum: int = 1) -> int:
@@ -339,3 +341,94 @@ class TransformRecognitionNet(ConfigMixin, nn.Module):
         """Return the logits of all branches, shape ``(N, n_tasks)``."""
         z = self.forward_features(x)
         return torch.cat([head(z) for head in self.heads], dim=1)
+
+
+class TransformRecognitionModel(PretrainingModule):
+    """The pretraining network of the transformation-recognition embedder.
+
+    ``x -> InputScaler("global") -> TransformRecognitionNet``: one global mean
+    and scale standardise the spectra (offsets and gains between spectra stay
+    visible to the pretext task); spectra narrower than ``pool **
+    len(channels)`` points are edge-padded.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of spectral points.
+    n_tasks : int, default=7
+        Number of binary branches (1 + number of transformations).
+    in_channels : int, default=1
+        Must be 1 (the scaler takes ``(N, n_features)`` spectra).
+    channels, kernel_size, pool, norm_each_conv, hidden, dropout
+        Passed to :class:`TransformRecognitionNet`.
+
+    Attributes
+    ----------
+    scaler : InputScaler
+        Input standardisation (saved with the weights).
+    net : TransformRecognitionNet
+        Encoder and recognition heads.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = TransformRecognitionModel(64, channels=(4, 8), hidden=(8,))
+    >>> model(torch.zeros(3, 64)).shape, model.embed(torch.zeros(3, 64)).shape
+    (torch.Size([3, 7]), torch.Size([3, 8]))
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        n_tasks: int = 7,
+        in_channels: int = 1,
+        channels: Sequence[int] = (32, 64, 128),
+        kernel_size: int = 3,
+        pool: int = 2,
+        norm_each_conv: bool = False,
+        hidden: Sequence[int] = (256, 128),
+        dropout: float = 0.5,
+    ) -> None:
+        super().__init__()
+        if int(in_channels) != 1:
+            raise ValueError(
+                f"TransformRecognitionModel takes single-channel spectra, got "
+                f"in_channels={in_channels}."
+            )
+        channels = tuple(int(c) for c in channels)
+        self.scaler = InputScaler(
+            n_features, "global", min_width=int(pool) ** len(channels)
+        )
+        self.net = TransformRecognitionNet(
+            self.scaler.out_features,
+            n_tasks=n_tasks,
+            channels=channels,
+            kernel_size=kernel_size,
+            pool=pool,
+            norm_each_conv=norm_each_conv,
+            hidden=hidden,
+            dropout=dropout,
+        )
+        net_config = self.net.get_config()
+        self._set_config(
+            **{
+                **net_config,
+                "n_features": _check_positive_int("n_features", n_features),
+            }
+        )
+        self.n_features = int(n_features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits of all branches, shape ``(N, n_tasks)``."""
+        return self.net(self.scaler(x))
+
+    def embed(
+        self, x: torch.Tensor, layer: int | None = None, pooling: str = "avg"
+    ) -> torch.Tensor:
+        """Pooled feature map of conv block ``layer`` (default: the last)."""
+        fmap = self.net.encoder.forward_features(self.scaler(x), layer)
+        return pool_features(fmap, pooling)
+
+    def get_encoder(self) -> nn.Module:
+        """``Sequential(scaler, net.encoder)``, sharing the weights."""
+        return nn.Sequential(self.scaler, self.net.encoder)

@@ -12,6 +12,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ._layers import POOLINGS, check_pooling
+
 __all__ = [
     "ClassificationHead",
     "ConfigMixin",
@@ -20,12 +22,32 @@ __all__ = [
     "POOLINGS",
     "RecognitionHead",
     "RegressionHead",
+    "module_class",
     "pool_features",
     "pooled_size",
 ]
 
-#: Names accepted by :func:`pool_features`.
-POOLINGS = ("flatten", "avg", "max", "avgmax")
+#: Poolings of a ``(N, C, L)`` feature map (all of :data:`POOLINGS` but "cls").
+FEATURE_MAP_POOLINGS = tuple(p for p in POOLINGS if p != "cls")
+
+
+_MODULE_REGISTRY: dict[str, type] = {}
+
+
+def module_class(name: str) -> type:
+    """The :class:`ConfigMixin` module class called ``name``.
+
+    Raises
+    ------
+    ValueError
+        If no such class is registered (the message lists the known ones).
+    """
+    if name not in _MODULE_REGISTRY:
+        raise ValueError(
+            f"Unknown sklspec.nn module class {name!r}; known classes: "
+            f"{sorted(_MODULE_REGISTRY)}."
+        )
+    return _MODULE_REGISTRY[name]
 
 
 class ConfigMixin:
@@ -35,8 +57,13 @@ class ConfigMixin:
     arguments that rebuild them. The values are JSON friendly (tuples become
     lists), so ``cls(**json.loads(json.dumps(module.get_config())))`` rebuilds
     a module of the same architecture; load the ``state_dict`` to get the same
-    weights.
+    weights. Every subclass is registered by name (:func:`module_class`), so
+    a saved module can be rebuilt from its class name and config alone.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _MODULE_REGISTRY[cls.__name__] = cls
 
     def _set_config(self, **kwargs: Any) -> None:
         self.config = {k: _to_json(v) for k, v in kwargs.items()}
@@ -272,10 +299,12 @@ class RegressionHead(MLPHead):
         )
 
 
-def _check_pooling(pooling: str) -> str:
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
-    return pooling
+def _check_feature_map_pooling(pooling: str) -> None:
+    if pooling not in FEATURE_MAP_POOLINGS:
+        raise ValueError(
+            f"pooling={pooling!r} needs a token sequence (a transformer encoder); "
+            f"a (N, C, L) feature map takes one of {FEATURE_MAP_POOLINGS}."
+        )
 
 
 def pool_features(feature_map: torch.Tensor, pooling: str = "flatten") -> torch.Tensor:
@@ -299,12 +328,13 @@ def pool_features(feature_map: torch.Tensor, pooling: str = "flatten") -> torch.
     --------
     >>> import torch
     >>> fmap = torch.ones(2, 4, 5)
-    >>> [pool_features(fmap, p).shape[1] for p in POOLINGS]
+    >>> [pool_features(fmap, p).shape[1] for p in FEATURE_MAP_POOLINGS]
     [20, 4, 4, 8]
     """
-    _check_pooling(pooling)
+    check_pooling(pooling)
     if feature_map.ndim == 2:
         return feature_map
+    _check_feature_map_pooling(pooling)
     if feature_map.ndim != 3:
         raise ValueError(
             "feature_map must have shape (N, C, L) or (N, D), got shape "
@@ -341,9 +371,10 @@ def pooled_size(n_channels: int, length: int | None, pooling: str = "flatten") -
     >>> pooled_size(128, 28, "flatten"), pooled_size(128, 28, "avgmax")
     (3584, 256)
     """
-    _check_pooling(pooling)
+    check_pooling(pooling)
     if length is None:
         return int(n_channels)
+    _check_feature_map_pooling(pooling)
     return {
         "flatten": n_channels * length,
         "avg": n_channels,
@@ -398,7 +429,7 @@ class EncoderWithHead(nn.Module):
         super().__init__()
         self.encoder = encoder
         self.head = head
-        self.pooling = _check_pooling(pooling)
+        self.pooling = check_pooling(pooling)
         self.freeze_encoder = bool(freeze_encoder)
         if self.freeze_encoder:
             self.encoder.requires_grad_(False)

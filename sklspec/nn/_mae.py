@@ -19,7 +19,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._heads import ConfigMixin
+from ._layers import POOLINGS, InputScaler, check_pooling, pool_tokens
 from ._losses import ForwardLoss
+from ._protocol import PretrainingModule
 
 __all__ = [
     "MAE_NORMALIZATIONS",
@@ -27,16 +29,18 @@ __all__ = [
     "MAEEncoder",
     "MAELoss",
     "MaskedAutoencoder1d",
-    "SpectrumNormalizer",
     "n_kept_patches",
     "sincos_pos_embed_1d",
 ]
 
-#: Input normalisations of :class:`SpectrumNormalizer` (None: identity).
+#: Input normalisations of the MAE (modes of :class:`InputScaler`; None: identity).
 MAE_NORMALIZATIONS = ("spectrum", "global")
 
-#: Read-outs of :class:`MAEEncoder`.
-MAE_POOLINGS = ("cls", "mean")
+#: Read-outs of :class:`MAEEncoder`: the one vocabulary of :data:`POOLINGS`.
+MAE_POOLINGS = POOLINGS
+
+# Names of v0.1 ("mean" was the average of the patch tokens).
+_POOLING_ALIASES = {"mean": "avg"}
 
 
 def sincos_pos_embed_1d(dim: int, n_positions: int, cls_token: bool = True):
@@ -100,83 +104,8 @@ def n_kept_patches(n_patches: int, mask_ratio: float) -> int:
     return max(1, int(n_patches * (1.0 - float(mask_ratio)) + 1e-9))
 
 
-class SpectrumNormalizer(nn.Module):
-    """Input normalisation that the masked autoencoder can undo.
-
-    ``"spectrum"``
-        Per-spectrum z-score, ``(x - mean(x)) / std(x)`` (MAX's
-        ``InstanceNorm``, the transform chosen in its grid search). A constant
-        spectrum (zero standard deviation) is only centred.
-    ``"global"``
-        One mean and scale for the whole training set (set with
-        :meth:`set_statistics`, like :class:`~sklspec.nn.SpectrumScaler`):
-        offsets and gains between spectra stay visible.
-    None
-        Identity.
-
-    The global mean and scale are buffers (saved in the ``state_dict``) in
-    every mode, so the state dict does not depend on the mode.
-
-    Parameters
-    ----------
-    mode : {"spectrum", "global"} or None, default=None
-        Normalisation.
-
-    Examples
-    --------
-    >>> import torch
-    >>> norm = SpectrumNormalizer("spectrum")
-    >>> z, loc, scale = norm(torch.tensor([[1.0, 2.0, 3.0]]))
-    >>> torch.allclose(norm.inverse(z, loc, scale), torch.tensor([[1.0, 2.0, 3.0]]))
-    True
-    """
-
-    def __init__(self, mode: str | None = None) -> None:
-        super().__init__()
-        if mode is not None and mode not in MAE_NORMALIZATIONS:
-            raise ValueError(
-                f"normalize must be one of {MAE_NORMALIZATIONS} or None, got {mode!r}."
-            )
-        self.mode = mode
-        self.register_buffer("mean", torch.zeros(()))
-        self.register_buffer("scale", torch.ones(()))
-
-    def set_statistics(self, mean: float, scale: float) -> None:
-        """Set the global mean and scale (a zero scale is replaced by 1)."""
-        self.mean.fill_(float(mean))
-        self.scale.fill_(float(scale) if scale > 0 else 1.0)
-
-    def forward(self, x: torch.Tensor):
-        """Normalise ``(N, L)`` spectra.
-
-        Returns
-        -------
-        z : torch.Tensor of shape (N, L)
-            Normalised spectra.
-        loc, scale : torch.Tensor broadcastable to (N, L)
-            What :meth:`inverse` needs to go back to input units.
-        """
-        if self.mode == "spectrum":
-            loc = x.mean(dim=1, keepdim=True)
-            std = x.std(dim=1, keepdim=True, unbiased=False)
-            scale = torch.where(std > 1e-12, std, torch.ones_like(std))
-        elif self.mode == "global":
-            loc, scale = self.mean.expand(len(x), 1), self.scale.expand(len(x), 1)
-        else:
-            loc = torch.zeros(len(x), 1, dtype=x.dtype, device=x.device)
-            scale = torch.ones_like(loc)
-        return (x - loc) / scale, loc, scale
-
-    @staticmethod
-    def inverse(z: torch.Tensor, loc: torch.Tensor, scale: torch.Tensor):
-        """Map normalised spectra back to input units."""
-        return z * scale + loc
-
-
 def _check_pooling(pooling: str) -> str:
-    if pooling not in MAE_POOLINGS:
-        raise ValueError(f"pooling must be one of {MAE_POOLINGS}, got {pooling!r}.")
-    return pooling
+    return check_pooling(_POOLING_ALIASES.get(pooling, pooling))
 
 
 def _check_transformer(name: str, dim: int, heads: int, depth: int) -> None:
@@ -217,7 +146,7 @@ def _init_mae_weights(module: nn.Module) -> None:
 class MAEEncoder(ConfigMixin, nn.Module):
     """The encoder of :class:`MaskedAutoencoder1d`: normalisation, patches, ViT.
 
-    Spectra of ``n_features`` points are normalised (:class:`SpectrumNormalizer`),
+    Spectra of ``n_features`` points are normalised (:class:`InputScaler`),
     right-padded by repeating their last value to ``n_patches * patch_size``
     points (``n_patches = ceil(n_features / patch_size)``; a spectrum narrower
     than one patch becomes one padded patch), cut into patches by a
@@ -244,8 +173,8 @@ class MAEEncoder(ConfigMixin, nn.Module):
     mlp_ratio : float, default=4.0
         Hidden width of the blocks' MLP relative to ``embed_dim``.
     normalize : {"spectrum", "global"} or None, default=None
-        Input normalisation, see :class:`SpectrumNormalizer`.
-    pooling : {"cls", "mean"}, default="cls"
+        Input normalisation, see :class:`InputScaler`.
+    pooling : {"cls", "avg", "max", "avgmax", "flatten"}, default="cls"
         Read-out of :meth:`forward`: the CLS token or the mean of the patch
         tokens (MAE's "global pool"). Not part of the weights; may be changed
         on a trained encoder.
@@ -295,8 +224,8 @@ class MAEEncoder(ConfigMixin, nn.Module):
         self.patch_size = patch_size
         self.embed_dim = int(embed_dim)
         self.n_patches = math.ceil(n_features / patch_size)
-        self.pooling = pooling
-        self.scaler = SpectrumNormalizer(normalize)
+        self.pooling = _check_pooling(pooling)
+        self.scaler = InputScaler(n_features, normalize)
         self.patch_embed = nn.Conv1d(
             1, self.embed_dim, kernel_size=patch_size, stride=patch_size
         )
@@ -334,15 +263,15 @@ class MAEEncoder(ConfigMixin, nn.Module):
         -------
         z : torch.Tensor of shape (N, padded_width)
             Normalised spectra, the last value repeated into the padding.
-        loc, scale : torch.Tensor of shape (N, 1)
-            The normalisation, for :meth:`SpectrumNormalizer.inverse`.
+        loc, scale : torch.Tensor broadcastable to (N, n_features)
+            The normalisation, for :meth:`InputScaler.inverse`.
         """
         if x.ndim != 2 or x.shape[1] != self.n_features:
             raise ValueError(
                 f"expected spectra of shape (N, {self.n_features}), got "
                 f"{tuple(x.shape)}."
             )
-        z, loc, scale = self.scaler(x)
+        z, loc, scale = self.scaler.normalize(x)
         pad = self.padded_width - self.n_features
         if pad:
             z = F.pad(z.unsqueeze(1), (0, pad), mode="replicate").squeeze(1)
@@ -369,14 +298,14 @@ class MAEEncoder(ConfigMixin, nn.Module):
     def pool(self, tokens: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
         """Read out ``(N, D)``: CLS token or mean of the patch tokens."""
         pooling = _check_pooling(self.pooling if pooling is None else pooling)
-        return tokens[:, 0] if pooling == "cls" else tokens[:, 1:].mean(dim=1)
+        return pool_tokens(tokens, pooling)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Embed ``(N, n_features)`` spectra into ``(N, embed_dim)``."""
         return self.pool(self.forward_tokens(x))
 
 
-class MaskedAutoencoder1d(ConfigMixin, nn.Module):
+class MaskedAutoencoder1d(PretrainingModule):
     """Masked autoencoder for 1-D spectra (He et al. 2022; MAX; SMAE).
 
     Training step (:meth:`forward`): the spectrum is normalised, right-padded
@@ -423,8 +352,8 @@ class MaskedAutoencoder1d(ConfigMixin, nn.Module):
         Include the visible patches in the loss (MAX's default); False is the
         MAE/SMAE loss on hidden patches only.
     normalize : {"spectrum", "global"} or None, default=None
-        Input normalisation, see :class:`SpectrumNormalizer`.
-    pooling : {"cls", "mean"}, default="cls"
+        Input normalisation, see :class:`InputScaler`.
+    pooling : {"cls", "avg", "max", "avgmax", "flatten"}, default="cls"
         Read-out of :attr:`encoder`.
 
     Attributes
@@ -667,9 +596,19 @@ class MaskedAutoencoder1d(ConfigMixin, nn.Module):
         return self.forward_loss(x, pred, mask), pred, mask
 
     # ------------------------------------------------------------ read-outs
+    _input_scaler_path = "encoder.scaler"
+
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Tokens of unmasked spectra, ``(N, 1 + n_patches, embed_dim)``."""
         return self.encoder.forward_tokens(x)
+
+    def embed(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
+        """Pooled tokens of unmasked spectra (default: the module's ``pooling``)."""
+        return self.encoder.pool(self.encode(x), pooling)
+
+    def get_encoder(self) -> MAEEncoder:
+        """The encoder (normalisation, patches, transformer; no decoder)."""
+        return self.encoder
 
     def reconstruct_normalized(
         self,
@@ -688,7 +627,7 @@ class MaskedAutoencoder1d(ConfigMixin, nn.Module):
             Reconstruction (padding included).
         z : torch.Tensor of shape (N, n_patches * patch_size)
             The normalised, padded input.
-        loc, scale : torch.Tensor of shape (N, 1)
+        loc, scale : torch.Tensor broadcastable to (N, n_features)
             The normalisation.
         """
         ratio = self.mask_ratio if mask_ratio is None else mask_ratio

@@ -18,15 +18,16 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._heads import ConfigMixin, _check_hidden
+from ._heads import _check_hidden
+from ._layers import InputScaler
 from ._losses import ForwardLoss  # noqa: F401  (re-exported)
+from ._protocol import PretrainingModule
 
 __all__ = [
     "ARCHITECTURES",
     "LatentConverterNet",
     "SpectralVAE",
     "VAEMeanEncoder",
-    "WavelengthScaler",
     "gaussian_kl",
 ]
 
@@ -60,71 +61,6 @@ def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     tensor([1.])
     """
     return 0.5 * torch.sum(mu.pow(2) + logvar.exp() - 1.0 - logvar, dim=1)
-
-
-class WavelengthScaler(nn.Module):
-    """Per-wavelength standardisation ``(x - mean) / scale`` with its inverse.
-
-    ``mean`` and ``scale`` are ``(n_features,)`` buffers (saved in the
-    ``state_dict``) set with :meth:`set_statistics`, or from training spectra
-    with :meth:`set_statistics_from`; a scalar scale broadcasts
-    (mean-centring plus one global scale).
-
-    Parameters
-    ----------
-    n_features : int
-        Spectral points.
-
-    Examples
-    --------
-    >>> import torch
-    >>> s = WavelengthScaler(2)
-    >>> s.set_statistics(torch.tensor([1.0, 2.0]), 2.0)
-    >>> s(torch.tensor([[3.0, 2.0]]))
-    tensor([[1., 0.]])
-    >>> s.inverse(s(torch.tensor([[3.0, 2.0]])))
-    tensor([[3., 2.]])
-    """
-
-    def __init__(self, n_features: int) -> None:
-        super().__init__()
-        self.n_features = int(n_features)
-        self.register_buffer("mean", torch.zeros(self.n_features))
-        self.register_buffer("scale", torch.ones(self.n_features))
-
-    def set_statistics(self, mean, scale) -> None:
-        """Set the buffers (non-positive or non-finite scales become 1)."""
-        mean = torch.as_tensor(mean, dtype=torch.float32).expand(self.n_features)
-        scale = torch.as_tensor(scale, dtype=torch.float32).expand(self.n_features)
-        scale = torch.where(
-            torch.isfinite(scale) & (scale > 0), scale, torch.ones_like(scale)
-        )
-        with torch.no_grad():
-            self.mean.copy_(mean)
-            self.scale.copy_(scale)
-
-    def set_statistics_from(self, X) -> None:
-        """Set the mean spectrum and one global scale from training spectra.
-
-        ``scale`` is the standard deviation of the mean-centred spectra over
-        all their points (one number, so relative band heights are kept).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_spectra, n_features)
-            Training spectra (NumPy array or tensor).
-        """
-        X = torch.as_tensor(X, dtype=torch.float64)
-        mean = X.mean(dim=0)
-        self.set_statistics(mean, float((X - mean).std(correction=0)))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Standardise ``(N, n_features)`` spectra."""
-        return (x - self.mean) / self.scale
-
-    def inverse(self, x: torch.Tensor) -> torch.Tensor:
-        """Map standardised spectra back to input units."""
-        return x * self.scale + self.mean
 
 
 def _mlp(sizes: Sequence[int]) -> nn.Sequential:
@@ -197,7 +133,7 @@ class VAEMeanEncoder(nn.Module):
 
     Parameters
     ----------
-    scaler : WavelengthScaler
+    scaler : InputScaler
         Input standardisation.
     encoder : torch.nn.Module
         Maps standardised spectra to ``(mu, logvar)``.
@@ -213,7 +149,7 @@ class VAEMeanEncoder(nn.Module):
         return self.encoder(self.scaler(x))[0]
 
 
-class SpectralVAE(ConfigMixin, nn.Module):
+class SpectralVAE(PretrainingModule):
     """Variational autoencoder for 1-D spectra (Sun et al. 2025, stage 1).
 
     ``x -> scaler -> encoder -> (mu, logvar) -> z = mu + eps * sigma ->
@@ -282,7 +218,7 @@ class SpectralVAE(ConfigMixin, nn.Module):
         self.latent_dim = int(latent_dim)
         self.beta = float(beta)
         self.architecture = architecture
-        self.scaler = WavelengthScaler(n_features)
+        self.scaler = InputScaler(n_features, "wavelength")
         enc = _DenseEncoder if architecture == "dense" else _ConvEncoder
         self.encoder = enc(n_features, hidden, self.latent_dim)
         self.decoder = _DenseDecoder(self.latent_dim, hidden, n_features)
@@ -347,12 +283,16 @@ class SpectralVAE(ConfigMixin, nn.Module):
         loss = torch.mean(err + self.beta * kl)
         return loss, self.scaler.inverse(recon_std), mu, logvar
 
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Posterior means ``(N, latent_dim)`` of ``(N, n_features)`` spectra."""
+        return self.encode(x)[0]
+
     def get_encoder(self) -> VAEMeanEncoder:
         """Return a module mapping raw spectra to posterior means (shared weights)."""
         return VAEMeanEncoder(self.scaler, self.encoder)
 
 
-class LatentConverterNet(ConfigMixin, nn.Module):
+class LatentConverterNet(PretrainingModule):
     """Low-fidelity encoder into a frozen high-fidelity VAE latent space (stage 2).
 
     ``x_low -> in_scaler -> MLP -> z_hat -> frozen decoder -> out_scaler.inverse
@@ -413,14 +353,14 @@ class LatentConverterNet(ConfigMixin, nn.Module):
         )
         self.latent_loss_weight = float(latent_loss_weight)
         self.spectrum_loss_weight = float(spectrum_loss_weight)
-        self.in_scaler = WavelengthScaler(n_features)
+        self.in_scaler = InputScaler(n_features, "wavelength")
         body = _mlp((int(n_features), *hidden))
         width = hidden[-1] if hidden else int(n_features)
         self.encoder = nn.Sequential(
             self.in_scaler, body, nn.Linear(width, int(latent_dim))
         )
         self.decoder = _DenseDecoder(int(latent_dim), decoder_hidden, int(n_outputs))
-        self.out_scaler = WavelengthScaler(n_outputs)
+        self.out_scaler = InputScaler(n_outputs, "wavelength")
         self._freeze()
 
     def _freeze(self) -> None:
@@ -439,9 +379,20 @@ class LatentConverterNet(ConfigMixin, nn.Module):
         self.decoder.eval()
         return self
 
+    _input_scaler_path = "in_scaler"
+
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Latent vectors to high-fidelity spectra in their input units."""
         return self.out_scaler.inverse(self.decoder(z))
+
+    def embed(self, x: torch.Tensor, output: str = "spectrum") -> torch.Tensor:
+        """Predicted high-fidelity spectra (``"spectrum"``) or latent vectors."""
+        z_hat = self.encoder(x)
+        return self.decode(z_hat) if output == "spectrum" else z_hat
+
+    def get_encoder(self) -> nn.Module:
+        """The new encoder (low-fidelity spectra to latent vectors)."""
+        return self.encoder
 
     def forward(
         self,

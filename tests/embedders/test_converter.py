@@ -117,7 +117,7 @@ def test_save_load_without_vae(fitted, paired, tmp_path):
     path = fitted.save_pretrained(tmp_path / "conv")
     config = json.loads((path / "config.json").read_text())
     assert "mir_embedder" not in config["params"]
-    assert config["module_config"]["n_outputs"] == 96
+    assert config["module"]["config"]["n_outputs"] == 96
     loaded = NIRtoMIRConverter.from_pretrained(path)
     np.testing.assert_array_equal(
         loaded.transform(paired.X_low), fitted.transform(paired.X_low)

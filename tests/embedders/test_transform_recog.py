@@ -125,9 +125,9 @@ def test_continue_training_from_weights(fitted, data, tmp_path):
 
 def test_corrupted_weights_are_refused(fitted, tmp_path):
     path = fitted.save_pretrained(tmp_path / "emb")
-    raw = bytearray((path / "model.pt").read_bytes())
+    raw = bytearray((path / "model.safetensors").read_bytes())
     raw[-100] ^= 0xFF
-    (path / "model.pt").write_bytes(bytes(raw))
+    (path / "model.safetensors").write_bytes(bytes(raw))
     with pytest.raises(ValueError, match="corrupted or was modified"):
         TransformRecogEmbedder.from_pretrained(path)
 
@@ -234,8 +234,14 @@ def test_bad_input_messages(data):
         TransformRecogEmbedder(**TINY, device="gpu0").fit(X)
 
 
-def test_verbose_prints_epoch_lines(data, capsys):
+def test_verbose_shows_a_progress_bar_and_epoch_lines(data, capsys):
     X, _ = data
     TransformRecogEmbedder(**TINY, verbose=1, random_state=0).fit(X)
+    captured = capsys.readouterr()
+    # verbose=1: one tqdm bar over the epochs with the loss (and the ETA)
+    assert f"{TINY['max_epochs']}/{TINY['max_epochs']}" in captured.err
+    assert "epoch" in captured.err and "train_loss=" in captured.err
+    assert "dur" not in captured.out
+    TransformRecogEmbedder(**TINY, verbose=2, random_state=0).fit(X)
     out = capsys.readouterr().out
     assert "epoch" in out and "train_loss" in out and "dur" in out

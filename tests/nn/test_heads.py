@@ -17,6 +17,7 @@ from sklspec.nn import (
     pool_features,
     pooled_size,
 )
+from sklspec.nn._heads import FEATURE_MAP_POOLINGS
 
 
 def test_head_layouts():
@@ -74,9 +75,12 @@ def test_pool_features_values():
     emb = torch.randn(3, 7)
     for pooling in POOLINGS:
         assert pool_features(emb, pooling) is emb
+    for pooling in FEATURE_MAP_POOLINGS:
         assert pool_features(torch.randn(3, 4, 5), pooling).shape[1] == pooled_size(
             4, 5, pooling
         )
+    with pytest.raises(ValueError, match="needs a token sequence"):
+        pool_features(fmap, "cls")
     assert pooled_size(7, None, "avg") == 7
     with pytest.raises(ValueError, match="pooling must be one of"):
         pool_features(fmap, "mean")
@@ -95,7 +99,7 @@ class _VectorEncoder(nn.Module):
         return self.lin(x)
 
 
-@pytest.mark.parametrize("pooling", POOLINGS)
+@pytest.mark.parametrize("pooling", FEATURE_MAP_POOLINGS)
 def test_encoder_with_head_cnn(pooling):
     enc = CNNEncoder(20, channels=(4, 4, 8))
     d = pooled_size(enc.out_channels, enc.out_length(), pooling)

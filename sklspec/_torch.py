@@ -1,0 +1,409 @@
+"""The one torch core of sklspec: devices, seeding, training and inference.
+
+Every estimator that holds a torch module (the embedders of
+:mod:`sklspec.embedders` and the fine-tuned models of :mod:`sklspec.finetune`)
+stands on the four pieces here, so no other file writes a batched
+``torch.no_grad`` loop, a seeding block or a device check:
+
+:func:`resolve_device`
+    Turn a ``device`` parameter into a :class:`torch.device`, refusing CUDA
+    where there is none.
+:func:`derive_seed` and :func:`seeded`
+    One integer seed from a scikit-learn ``random_state``, and a context in
+    which torch is seeded with it while *every* torch generator (CPU and each
+    CUDA device) is restored afterwards.
+:func:`train_module`
+    Train a module with a skorch ``NeuralNet`` (progress bar, history,
+    divergence check).
+:func:`predict_iter` and :func:`predict`
+    Batched inference in eval mode under ``no_grad``, numpy out (the role of
+    skorch's ``NeuralNet.forward_iter``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "derive_seed",
+    "limit_threads",
+    "predict",
+    "predict_iter",
+    "resolve_device",
+    "seeded",
+    "train_module",
+]
+
+
+# ------------------------------------------------------------------ devices
+def resolve_device(device) -> torch.device:
+    """Return ``device`` as a :class:`torch.device`, checking it exists here.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        ``"cpu"``, ``"cuda"``, ``"cuda:1"`` ...
+
+    Returns
+    -------
+    device : torch.device
+
+    Raises
+    ------
+    ValueError
+        If the name is no torch device, or CUDA is asked for where it is not
+        available (or the index is beyond the GPUs present).
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
+    """
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu' or 'cuda'."
+        ) from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available on "
+                "this machine; use device='cpu'."
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} was requested but this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s)."
+            )
+    elif dev.type not in ("cpu", "mps"):
+        raise ValueError(f"device={device!r} is not supported; use 'cpu' or 'cuda'.")
+    return dev
+
+
+def module_device(module: torch.nn.Module) -> torch.device:
+    """Device of a module's first parameter or buffer (CPU if it has none)."""
+    for tensor in module.parameters():
+        return tensor.device
+    for tensor in module.buffers():
+        return tensor.device
+    return torch.device("cpu")
+
+
+# ----------------------------------------------------------------- seeding
+def derive_seed(random_state) -> int:
+    """One 31-bit integer seed from a scikit-learn ``random_state``.
+
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None
+
+    Returns
+    -------
+    seed : int
+
+    Examples
+    --------
+    >>> derive_seed(0) == derive_seed(0)
+    True
+    """
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def seeded(seed: int):
+    """Seed torch inside the block; restore every torch generator after it.
+
+    :func:`torch.random.fork_rng` with ``devices=[]`` restores only the CPU
+    generator, so on a GPU machine the CUDA generators would leak. Here every
+    initialised CUDA device is forked too.
+
+    Parameters
+    ----------
+    seed : int
+        Seed for :func:`torch.manual_seed` (which also seeds CUDA).
+
+    Examples
+    --------
+    >>> before = torch.random.get_rng_state()
+    >>> with seeded(0):
+    ...     a = torch.rand(1)
+    >>> with seeded(0):
+    ...     b = torch.rand(1)
+    >>> bool(a == b), bool((torch.random.get_rng_state() == before).all())
+    (True, True)
+    """
+    devices = (
+        list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    )
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(int(seed))
+        yield
+
+
+# ----------------------------------------------------------------- threads
+@contextlib.contextmanager
+def limit_threads(n_threads: int | None):
+    """Run the block with at most ``n_threads`` torch and BLAS threads.
+
+    Used around each task of a parallel loop so that ``n_jobs`` workers do not
+    each start one thread per core (which oversubscribes the cores and slows
+    every worker down several-fold). None leaves the thread counts alone.
+
+    Parameters
+    ----------
+    n_threads : int or None
+    """
+    if n_threads is None:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    n_threads = max(1, int(n_threads))
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n_threads)
+    try:
+        with threadpool_limits(limits=n_threads):
+            yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def threads_per_job(n_jobs: int | None) -> int | None:
+    """Threads each of ``n_jobs`` parallel workers may use (None: serial)."""
+    if n_jobs is None or n_jobs == 1:
+        return None
+    n_cpus = os.cpu_count() or 1
+    if n_jobs < 0:
+        n_jobs = max(1, n_cpus + 1 + n_jobs)
+    return max(1, n_cpus // n_jobs)
+
+
+# ---------------------------------------------------------------- training
+def _n_rows(X) -> int:
+    # X may be a dict of arrays (skorch passes its keys to forward): count
+    # its rows, not its keys
+    return len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
+
+
+def _progress_callbacks(verbose: int, max_epochs: int) -> list:
+    """skorch callbacks that show training: a tqdm bar over the epochs."""
+    if not verbose:
+        return []
+    from skorch.callbacks import Callback
+
+    class _EpochBar(Callback):
+        """One tqdm bar over all epochs with the last loss (and tqdm's ETA)."""
+
+        def on_train_begin(self, net, **kwargs):
+            from tqdm.auto import tqdm
+
+            self.bar_ = tqdm(
+                total=max_epochs, desc=type(net.module_).__name__, unit="epoch"
+            )
+
+        def on_epoch_end(self, net, **kwargs):
+            row = net.history[-1]
+            shown = {
+                k: f"{row[k]:.4g}" for k in ("train_loss", "valid_loss") if k in row
+            }
+            self.bar_.set_postfix(shown, refresh=False)
+            self.bar_.update(1)
+
+        def on_train_end(self, net, **kwargs):
+            self.bar_.close()
+
+    return [("epoch_bar", _EpochBar())]
+
+
+def train_module(
+    module: torch.nn.Module,
+    X,
+    y,
+    *,
+    criterion,
+    lr: float,
+    max_epochs: int,
+    batch_size: int,
+    device,
+    seed: int,
+    verbose: int = 0,
+    callbacks=None,
+    optimizer=torch.optim.Adam,
+    train_split=None,
+    **net_kwargs,
+):
+    """Train ``module`` on ``(X, y)`` with a skorch ``NeuralNet``.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The initialised module (trained in place).
+    X : ndarray or dict of ndarray
+        Inputs (float32); a dict's arrays share their first axis and are
+        passed to ``module.forward`` by keyword.
+    y : ndarray or None
+        Targets handed to ``criterion`` (None for losses computed from X only).
+    criterion : torch.nn.Module class or instance
+        skorch criterion.
+    lr, max_epochs, batch_size : float, int, int
+        Optimiser learning rate, epochs, mini-batch size.
+    device : str or torch.device
+        Torch device (checked with :func:`resolve_device`).
+    seed : int
+        Seeds shuffling, dropout and anything random during training, inside
+        :func:`seeded`, so every global torch generator is untouched.
+    verbose : int
+        0 silent; 1 a progress bar over the epochs with the loss and the
+        time left; 2 also one line per epoch and a bar over the batches.
+    callbacks : list or None
+        Extra skorch callbacks.
+    optimizer : torch optimizer class
+        Default Adam.
+    train_split : callable or None
+        skorch ``train_split`` (None: train on everything).
+    **net_kwargs
+        More ``NeuralNet`` parameters (``optimizer__weight_decay`` ...).
+
+    Returns
+    -------
+    module : torch.nn.Module
+        The trained module.
+    history : list of dict
+        One dict per epoch (``epoch``, ``train_loss``, ``dur``, and
+        ``valid_loss`` when a validation split is used).
+
+    Raises
+    ------
+    FloatingPointError
+        If the loss became non-finite.
+    """
+    from skorch import NeuralNet
+    from skorch.callbacks import PrintLog, ProgressBar
+
+    n = _n_rows(X)
+    batch_size = min(batch_size, n)
+    # BatchNorm cannot train on a batch of one sample: drop such a last batch.
+    drop_last = n > batch_size and n % batch_size == 1
+    extra = _progress_callbacks(verbose, max_epochs)
+    if verbose >= 2:
+        extra.append(("batch_bar", ProgressBar()))
+    net = NeuralNet(
+        module=module,
+        criterion=criterion,
+        optimizer=optimizer,
+        lr=lr,
+        max_epochs=max_epochs,
+        batch_size=batch_size,
+        train_split=train_split,
+        callbacks=[*extra, *(callbacks or [])],
+        iterator_train__shuffle=True,
+        iterator_train__drop_last=drop_last,
+        device=str(resolve_device(device)),
+        verbose=int(verbose),
+        **net_kwargs,
+    )
+    net.set_params(
+        callbacks__print_log=(
+            PrintLog(keys_ignored=("batches",)) if verbose >= 2 else None
+        )
+    )
+    with seeded(seed):
+        net.initialize()
+        net.fit(X, y)
+    history = [{k: v for k, v in row.items() if k != "batches"} for row in net.history]
+    losses = [row.get("train_loss", 0.0) for row in history]
+    if not np.all(np.isfinite(losses)):
+        raise FloatingPointError(
+            f"training of {type(module).__name__} diverged (non-finite loss); "
+            "lower lr or standardise the spectra (e.g. SNV) first."
+        )
+    return net.module_, history
+
+
+# --------------------------------------------------------------- inference
+def predict_iter(
+    module: torch.nn.Module,
+    X: np.ndarray,
+    fn: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    *,
+    batch_size: int = 256,
+) -> Iterator[np.ndarray]:
+    """Yield ``fn(batch)`` as numpy for consecutive batches of ``X``.
+
+    The module is put in eval mode for the loop (its mode is restored
+    after), gradients are off, and each batch goes to the module's device as
+    float32.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The module (its device is that of its first parameter or buffer).
+    X : ndarray of shape (n_samples, ...)
+        Inputs.
+    fn : callable or None, default=None
+        Maps a float32 tensor batch to an output tensor (e.g.
+        ``module.embed``); None calls ``module`` itself.
+    batch_size : int, default=256
+        Rows per batch.
+
+    Yields
+    ------
+    out : ndarray
+        ``fn`` of each batch, on the CPU.
+    """
+    fn = module if fn is None else fn
+    device = module_device(module)
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():
+            for start in range(0, len(X), int(batch_size)):
+                xb = torch.as_tensor(
+                    np.ascontiguousarray(X[start : start + batch_size]),
+                    dtype=torch.float32,
+                ).to(device)
+                yield fn(xb).detach().cpu().numpy()
+    finally:
+        module.train(was_training)
+
+
+def predict(
+    module: torch.nn.Module,
+    X: np.ndarray,
+    fn: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    *,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """Concatenate :func:`predict_iter` over ``X``.
+
+    Parameters
+    ----------
+    module, X, fn, batch_size
+        As in :func:`predict_iter`.
+
+    Returns
+    -------
+    out : ndarray of shape (n_samples, ...)
+        float32. An empty ``X`` gives an empty array of the right width
+        (``fn`` is run on one zero row to learn it).
+
+    Examples
+    --------
+    >>> net = torch.nn.Linear(3, 2)
+    >>> predict(net, np.ones((5, 3)), batch_size=2).shape
+    (5, 2)
+    >>> predict(net, np.ones((0, 3))).shape
+    (0, 2)
+    """
+    X = np.asarray(X)
+    if len(X) == 0:
+        probe = np.zeros((1, *X.shape[1:]), dtype=np.float32)
+        return next(predict_iter(module, probe, fn, batch_size=1))[:0]
+    return np.concatenate(list(predict_iter(module, X, fn, batch_size=batch_size)))
