@@ -333,6 +333,43 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     #: The :class:`~sklspec.nn.PretrainingModule` subclass this embedder holds.
     _module_type: type = PretrainingModule
 
+    #: Named parameter sets (e.g. a paper's network and schedule), see
+    #: :meth:`from_preset`. The class defaults are made for a CPU.
+    presets: dict[str, dict] = {}
+
+    @classmethod
+    def from_preset(cls, name: str, **params):
+        """An unfitted embedder with the parameters of a named preset.
+
+        The preset's values are ordinary constructor parameters (so
+        :func:`~sklearn.base.clone`, ``get_params`` and grid searches see
+        them); ``params`` override them.
+
+        Parameters
+        ----------
+        name : str
+            One of ``cls.presets`` (e.g. ``"paper"``).
+        **params
+            Parameters to set on top of the preset.
+
+        Returns
+        -------
+        embedder : BaseEmbedder
+            An unfitted embedder.
+
+        Examples
+        --------
+        >>> from sklspec.embedders import TransformRecogEmbedder
+        >>> TransformRecogEmbedder.from_preset("paper").channels
+        (32, 64, 128)
+        """
+        if name not in cls.presets:
+            known = sorted(cls.presets) or "none"
+            raise ValueError(
+                f"{cls.__name__} has no preset {name!r}; known presets: {known}."
+            )
+        return cls(**{**cls.presets[name], **params})
+
     def _build_module(self, n_features: int) -> PretrainingModule:
         """Return the untrained :class:`~sklspec.nn.PretrainingModule`."""
         raise NotImplementedError

@@ -123,7 +123,7 @@ class MAEEmbedder(BaseEmbedder):
         Points per patch.
     embed_dim : int, default=64
         Encoder width (even, divisible by ``num_heads``).
-    depth : int, default=4
+    depth : int, default=2
         Encoder transformer blocks.
     num_heads : int, default=4
         Encoder attention heads.
@@ -166,15 +166,15 @@ class MAEEmbedder(BaseEmbedder):
         :meth:`reconstruct` returns input units in every case.
     weights : str, path-like or None, default=None
         Directory written by :meth:`save_pretrained` to start from.
-    max_epochs : int, default=100
+    max_epochs : int, default=30
         Pretraining epochs (MAX: 100; SMAE: 500-800).
     batch_size : int, default=64
         Mini-batch size (SMAE: 64; MAX: 256).
-    lr : float, default=1e-3
+    lr : float, default=2e-3
         Peak AdamW learning rate.
     weight_decay : float, default=0.05
         AdamW weight decay (MAE: 0.05; SMAE: 1e-5).
-    warmup_epochs : int, default=5
+    warmup_epochs : int, default=3
         Linear warm-up epochs (shortened to ``max_epochs // 2`` if longer).
     device : str, default="cpu"
         Torch device.
@@ -234,6 +234,11 @@ class MAEEmbedder(BaseEmbedder):
     """
 
     _module_type = MaskedAutoencoder1d
+    #: The papers' networks and schedules, for :meth:`from_preset`.
+    presets = {
+        "max": dict(preset="max", max_epochs=100, batch_size=256),
+        "smae": dict(preset="smae", max_epochs=500, weight_decay=1e-5),
+    }
     _architecture_params = (
         "patch_size",
         "embed_dim",
@@ -271,7 +276,7 @@ class MAEEmbedder(BaseEmbedder):
         *,
         patch_size: int = 16,
         embed_dim: int = 64,
-        depth: int = 4,
+        depth: int = 2,
         num_heads: int = 4,
         decoder_dim: int = 64,
         decoder_depth: int = 1,
@@ -283,11 +288,11 @@ class MAEEmbedder(BaseEmbedder):
         preset: str | None = None,
         normalize: str | None = "spectrum",
         weights=None,
-        max_epochs: int = 100,
+        max_epochs: int = 30,
         batch_size: int = 64,
-        lr: float = 1e-3,
+        lr: float = 2e-3,
         weight_decay: float = 0.05,
-        warmup_epochs: int = 5,
+        warmup_epochs: int = 3,
         device: str = "cpu",
         random_state=None,
         verbose: int = 0,

@@ -103,22 +103,22 @@ class VAEEmbedder(BaseEmbedder):
 
     Parameters
     ----------
-    latent_dim : int, default=32
+    latent_dim : int, default=16
         Size of the embedding.
-    hidden : tuple of int, default=(512, 256)
+    hidden : tuple of int, default=(256, 128)
         Hidden widths of the encoder MLP (the decoder mirrors them).
     architecture : {"dense", "conv"}, default="dense"
         Encoder layout (see :class:`sklspec.nn.SpectralVAE`). The dense
         encoder is the default: on ``benchmarks/vae_converter.py`` it trains
         faster on CPU and reconstructs as well as the conv encoder.
-    beta : float, default=1.0
+    beta : float, default=0.1
         Weight of the KL term (the loss is the sum of squared errors over the
         standardised points plus ``beta`` times the KL divergence).
     repeat_target : {"other", "mean", "self"}, default="other"
         Target of each scan when ``groups`` is given (see above).
     weights : str, path-like or None, default=None
         Directory written by :meth:`save_pretrained` to start from.
-    max_epochs : int, default=200
+    max_epochs : int, default=60
         Training epochs.
     batch_size : int, default=64
         Mini-batch size.
@@ -175,6 +175,9 @@ class VAEEmbedder(BaseEmbedder):
     """
 
     _module_type = SpectralVAE
+    #: The larger network and longer schedule of sklspec 0.1 (a 32-d latent,
+    #: 512/256 hidden units, beta 1, 200 epochs; ``from_preset("v0.1")``).
+    presets = {"v0.1": dict(latent_dim=32, hidden=(512, 256), beta=1.0, max_epochs=200)}
     _architecture_params = ("latent_dim", "hidden", "architecture")
 
     _parameter_constraints: dict = {
@@ -189,13 +192,13 @@ class VAEEmbedder(BaseEmbedder):
     def __init__(
         self,
         *,
-        latent_dim: int = 32,
-        hidden=(512, 256),
+        latent_dim: int = 16,
+        hidden=(256, 128),
         architecture: str = "dense",
-        beta: float = 1.0,
+        beta: float = 0.1,
         repeat_target: str = "other",
         weights=None,
-        max_epochs: int = 200,
+        max_epochs: int = 60,
         batch_size: int = 64,
         lr: float = 1e-3,
         device: str = "cpu",

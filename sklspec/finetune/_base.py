@@ -61,12 +61,12 @@ class _BaseFineTuned(BaseEstimator):
         embedder=None,
         *,
         pooling: str = "flatten",
-        head_hidden=(256, 128),
+        head_hidden=(64,),
         dropout: float = 0.5,
         freeze_encoder: bool = False,
-        max_epochs: int = 250,
+        max_epochs: int = 60,
         batch_size: int = 32,
-        lr: float = 1e-4,
+        lr: float = 1e-3,
         weight_decay: float = 0.0,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -262,21 +262,21 @@ class FineTunedClassifier(ClassifierMixin, _BaseFineTuned):
         - ``FrozenEstimator(fitted_embedder)``: its encoder is copied as is;
         - an embedder with ``max_epochs=0`` and no weights: a randomly
           initialised encoder (the "without pretraining" control);
-        - None: ``TransformRecogEmbedder()`` with the paper's defaults.
+        - None: ``TransformRecogEmbedder()`` (its CPU defaults).
     pooling : {"flatten", "avg", "max", "avgmax"}, default="flatten"
         How the encoder's feature map feeds the head.
-    head_hidden : tuple of int, default=(256, 128)
+    head_hidden : tuple of int, default=(64,)
         Hidden widths of the head (three linear layers in all).
     dropout : float, default=0.5
         Dropout in the head.
     freeze_encoder : bool, default=False
         Train only the head (linear probe style); the encoder's batch-norm
         statistics are frozen too.
-    max_epochs : int, default=250
+    max_epochs : int, default=60
         Fine-tuning epochs (paper: 250).
     batch_size : int, default=32
         Mini-batch size (paper: 32).
-    lr : float, default=1e-4
+    lr : float, default=1e-3
         Adam learning rate (paper: 1e-4).
     weight_decay : float, default=0.0
         Adam weight decay.
@@ -453,17 +453,17 @@ class FineTunedRegressor(RegressorMixin, _BaseFineTuned):
         Where the encoder comes from (see :class:`FineTunedClassifier`).
     pooling : {"flatten", "avg", "max", "avgmax"}, default="flatten"
         How the encoder's feature map feeds the head.
-    head_hidden : tuple of int, default=(256, 128)
+    head_hidden : tuple of int, default=(64,)
         Hidden widths of the head.
     dropout : float, default=0.5
         Dropout in the head.
     freeze_encoder : bool, default=False
         Train only the head.
-    max_epochs : int, default=250
+    max_epochs : int, default=60
         Fine-tuning epochs.
     batch_size : int, default=32
         Mini-batch size.
-    lr : float, default=1e-4
+    lr : float, default=1e-3
         Adam learning rate.
     weight_decay : float, default=0.0
         Adam weight decay.
