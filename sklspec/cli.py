@@ -368,6 +368,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _apply_thread_policy() -> int | None:
+    """Choose the threads of this process before torch or BLAS start.
+
+    Torch and BLAS start one thread per core in every process, and OpenMP
+    threads spin while they wait: with another busy process on the machine
+    each slows the other far more than its fair share
+    (``benchmarks/results/threads.md``). The ``sklspec`` command therefore
+    (unless ``SKLSPEC_THREADS=all``) lets idle OpenMP threads sleep
+    (``OMP_WAIT_POLICY=PASSIVE``) and uses only the cores the machine's
+    load leaves free, or ``SKLSPEC_THREADS=N`` threads. Variables the user
+    set (``OMP_NUM_THREADS`` ...) win. Library code never changes them.
+
+    Returns
+    -------
+    n_threads : int or None
+        The thread count chosen, None when the policy is off or the user's
+        own setting stands.
+    """
+    policy = os.environ.get("SKLSPEC_THREADS", "auto").strip().lower()
+    if policy == "all":
+        return None
+    if "torch" in sys.modules:  # too late: torch has started its threads
+        return None
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    n_cpus = os.cpu_count() or 1
+    if policy == "auto":
+        try:
+            busy = int(os.getloadavg()[0] + 0.5)
+        except OSError:  # pragma: no cover - no load average on this OS
+            busy = 0
+        n_threads = max(1, n_cpus - busy)
+    else:
+        try:
+            n_threads = max(1, int(policy))
+        except ValueError:
+            raise CLIError(
+                f"SKLSPEC_THREADS={policy!r}: use 'auto', 'all' or a number of threads."
+            ) from None
+    if "OMP_NUM_THREADS" in os.environ:
+        return None
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(name, str(n_threads))
+    return n_threads
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``sklspec`` command.
 
@@ -385,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = "sklspec " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
+        _apply_thread_policy()
         if args.command == "models":
             return _cmd_models(args)
         if args.cv < 2:

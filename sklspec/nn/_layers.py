@@ -93,9 +93,8 @@ class InputScaler(nn.Module):
         scale = torch.where(
             torch.isfinite(scale) & (scale > 0), scale, torch.ones_like(scale)
         )
-        with torch.no_grad():
-            self.mean.copy_(mean)
-            self.scale.copy_(scale)
+        self.mean.copy_(mean)  # buffers: no autograd involved
+        self.scale.copy_(scale)
 
     def fit(self, X) -> None:
         """Set ``mean`` and ``scale`` from training spectra.

@@ -1,6 +1,7 @@
 """Tests of the ``sklspec`` command line."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -137,3 +138,35 @@ def test_module_entry_point():
         check=True,
     )
     assert result.stdout.strip()
+
+
+def _threads_in_fresh_process(env_extra):
+    import subprocess
+    import sys
+
+    code = (
+        "from sklspec.cli import _apply_thread_policy as a; n = a(); "
+        "import torch; print(n, torch.get_num_threads())"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SKLSPEC_THREADS")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, **env_extra},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+def test_thread_policy_sets_torch_threads_before_torch_starts():
+    assert _threads_in_fresh_process({"SKLSPEC_THREADS": "1"}) == ["1", "1"]
+    # the user's own OMP_NUM_THREADS wins; "all" switches the policy off
+    assert _threads_in_fresh_process(
+        {"SKLSPEC_THREADS": "1", "OMP_NUM_THREADS": "2"}
+    ) == ["None", "2"]
+    assert _threads_in_fresh_process({"SKLSPEC_THREADS": "all"})[0] == "None"
