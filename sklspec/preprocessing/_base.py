@@ -10,7 +10,7 @@ transform, and naming the output features.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -54,11 +54,88 @@ def _describe_axis(w: np.ndarray) -> str:
 class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
     """Base class of the spectral transformers: wavelength-axis bookkeeping.
 
-    Subclasses call :meth:`_validate_fit` in ``fit`` and
-    :meth:`_validate_transform` in ``transform``. Fitted state set here:
+    :meth:`fit` validates the parameters and `X` (with :meth:`_validate_fit`,
+    against the ``wavelengths`` parameter where the subclass has one and
+    ``ensure_min_features=self._min_features()``), then calls the hook
+    ``_fit(X)``; :meth:`transform` validates `X` with :meth:`_validate_transform`
+    and returns ``_transform(X)``. :meth:`get_feature_names_out` names the outputs
+    after the inputs (see :meth:`_input_feature_names`). Fitted state set here:
     ``n_features_in_``, ``feature_names_in_`` (DataFrame input only) and
     ``wavelengths_in_``.
     """
+
+    def _min_features(self) -> int:
+        """The fewest spectral points `X` must have at fit (hook)."""
+        return 1
+
+    def _fit(self, X) -> None:
+        """Learn what :meth:`transform` needs from the validated `X` (hook)."""
+
+    def _transform(self, X) -> np.ndarray:
+        """Transform the validated `X` (hook)."""
+        raise NotImplementedError
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> _BaseSpectralTransformer:
+        """Validate `X`, record its width and wavelength axis, and fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row.
+
+        y : Ignored
+            Not used, present here for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+
+        Raises
+        ------
+        ValueError
+            If `X` or the parameters do not suit each other (see the class
+            documentation).
+        """
+        X = self._validate_fit(
+            X,
+            wavelengths=getattr(self, "wavelengths", None),
+            ensure_min_features=self._min_features(),
+        )
+        self._fit(X)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Transform each spectrum.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra, one per row, on the axis seen at fit.
+
+        Returns
+        -------
+        X_tr : ndarray of shape (n_samples, n_features_out)
+            The transformed spectra, in the floating dtype of `X`.
+        """
+        return self._transform(self._validate_transform(X))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Get output feature names for transformation.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input features. None uses the names seen at fit, else the wavelength
+            axis formatted as strings, else ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            The names of the output features.
+        """
+        return self._input_feature_names(input_features)
 
     def _validate_fit(self, X, wavelengths=None, **check_params):
         """Validate X at fit and record the wavelength axis.

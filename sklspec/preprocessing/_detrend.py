@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 
 from ._base import _BaseSpectralTransformer
@@ -77,27 +76,8 @@ class Detrend(_BaseSpectralTransformer):
         self.order = order
         self.wavelengths = wavelengths
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> Detrend:
-        """Validate `X` and record its wavelength axis.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        self._validate_fit(
-            X, wavelengths=self.wavelengths, ensure_min_features=self.order + 1
-        )
-        return self
+    def _min_features(self) -> int:
+        return self.order + 1
 
     def _vandermonde(self) -> np.ndarray:
         n = self.n_features_in_
@@ -108,38 +88,9 @@ class Detrend(_BaseSpectralTransformer):
         t = np.zeros(n) if hi == lo else 2.0 * (axis - lo) / (hi - lo) - 1.0
         return np.vander(t, self.order + 1, increasing=True)
 
-    def transform(self, X) -> np.ndarray:
-        """Subtract the fitted polynomial baseline from each spectrum.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_features)
-            The detrended spectra, in the floating dtype of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         V = self._vandermonde()
         Xd = X.astype(np.float64, copy=False)
         coef, *_ = np.linalg.lstsq(V, Xd.T, rcond=None)
         X_tr = Xd - (V @ coef).T
         return X_tr.astype(X.dtype, copy=False)
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Get output feature names for transformation.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Input features. None uses the names seen at fit, else the wavelength
-            axis formatted as strings, else ``x0, x1, ...``.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            Same as the input features.
-        """
-        return self._input_feature_names(input_features)

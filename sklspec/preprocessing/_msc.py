@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import OneToOneFeatureMixin, _fit_context
+from sklearn.base import OneToOneFeatureMixin
 
 from ._base import _BaseSpectralTransformer
 
@@ -69,24 +69,10 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
     def __init__(self, reference=None) -> None:
         self.reference = reference
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> MultiplicativeScatterCorrection:
-        """Set the reference spectrum.
+    def _min_features(self) -> int:
+        return 2
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        X = self._validate_fit(X, ensure_min_features=2)
+    def _fit(self, X) -> None:
         n_features = X.shape[1]
         if self.reference is None:
             reference = X.mean(axis=0, dtype=np.float64)
@@ -107,22 +93,8 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
                 "mean is not flat."
             )
         self.reference_ = reference
-        return self
 
-    def transform(self, X) -> np.ndarray:
-        """Correct each spectrum against the reference.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_features)
-            The corrected spectra, in the floating dtype of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         # The output does not depend on the scale of a row: divide by its largest
         # magnitude first, so that products neither overflow nor underflow.
         peak = np.max(np.abs(X), axis=1, keepdims=True).astype(np.float64)

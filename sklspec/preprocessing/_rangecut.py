@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 
 from ._base import _BaseSpectralTransformer
@@ -94,29 +93,7 @@ class RangeCut(_BaseSpectralTransformer):
         self.stop = stop
         self.wavelengths = wavelengths
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> RangeCut:
-        """Find the spectral points inside the range.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-
-        Raises
-        ------
-        ValueError
-            If no spectral point lies in the range.
-        """
-        X = self._validate_fit(X, wavelengths=self.wavelengths)
+    def _fit(self, X) -> None:
         axis = self.wavelengths_in_
         coords = np.arange(X.shape[1], dtype=float) if axis is None else axis
         lo = -np.inf if self.start is None else self.start
@@ -133,36 +110,10 @@ class RangeCut(_BaseSpectralTransformer):
             )
         self.support_ = support
         self.wavelengths_out_ = None if axis is None else axis[support]
-        return self
 
-    def transform(self, X) -> np.ndarray:
-        """Keep the spectral points inside the range.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_features_out)
-            The kept columns of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         return X[:, self.support_]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Get output feature names for transformation.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Input features. None uses the names seen at fit, else the wavelength
-            axis formatted as strings, else ``x0, x1, ...``.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            The names of the kept features.
-        """
-        return self._input_feature_names(input_features)[self.support_]
+        # The names of the kept features.
+        return super().get_feature_names_out(input_features)[self.support_]

@@ -6,7 +6,6 @@ from numbers import Integral
 
 import numpy as np
 from scipy.interpolate import make_interp_spline
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
@@ -110,33 +109,10 @@ class Resample(_BaseSpectralTransformer):
         self.wavelengths = wavelengths
         self.kind = kind
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> Resample:
-        """Record the input axis and check the targets lie within it.
+    def _min_features(self) -> int:
+        return _SPLINE_DEGREE[self.kind] + 1
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-
-        Raises
-        ------
-        ValueError
-            If a target lies outside the input axis.
-        """
-        X = self._validate_fit(
-            X,
-            wavelengths=self.wavelengths,
-            ensure_min_features=_SPLINE_DEGREE[self.kind] + 1,
-        )
+    def _fit(self, X) -> None:
         coords = self._input_coords()
         target = self.target_wavelengths
         if target is None or isinstance(target, Integral):
@@ -163,27 +139,13 @@ class Resample(_BaseSpectralTransformer):
                 "Choose targets within that range."
             )
         self.wavelengths_out_ = np.clip(target, lo, hi)
-        return self
 
     def _input_coords(self) -> np.ndarray:
         if self.wavelengths_in_ is None:
             return np.arange(self.n_features_in_, dtype=float)
         return self.wavelengths_in_
 
-    def transform(self, X) -> np.ndarray:
-        """Interpolate each spectrum onto the output axis.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_targets)
-            The spectra on `wavelengths_out_`, in the floating dtype of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         coords = self._input_coords()
         Xd = X.astype(np.float64, copy=False)
         if coords.shape[0] > 1 and coords[0] > coords[-1]:

@@ -6,7 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.signal import savgol_filter
-from sklearn.base import OneToOneFeatureMixin, _fit_context
+from sklearn.base import OneToOneFeatureMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import _BaseSpectralTransformer
@@ -107,24 +107,7 @@ class SavitzkyGolay(OneToOneFeatureMixin, _BaseSpectralTransformer):
         self.mode = mode
         self.cval = cval
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> SavitzkyGolay:
-        """Validate the parameters against `X`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        X = self._validate_fit(X)
+    def _fit(self, X) -> None:
         if self.polyorder >= self.window_length:
             raise ValueError(
                 f"polyorder={self.polyorder} must be less than "
@@ -138,22 +121,8 @@ class SavitzkyGolay(OneToOneFeatureMixin, _BaseSpectralTransformer):
                 f"spectral points: X has {n_features} feature(s). Choose "
                 f"window_length <= {n_features}."
             )
-        return self
 
-    def transform(self, X) -> np.ndarray:
-        """Filter each spectrum.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_features)
-            The filtered spectra, in the floating dtype of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         X_tr = savgol_filter(
             X,
             self.window_length,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import OneToOneFeatureMixin, _fit_context
+from sklearn.base import OneToOneFeatureMixin
 
 from ._base import _BaseSpectralTransformer
 
@@ -64,40 +64,7 @@ class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
     def __init__(self) -> None:
         pass
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None) -> StandardNormalVariate:
-        """Validate `X` and record its width and wavelength axis.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        y : Ignored
-            Not used, present here for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            Fitted transformer.
-        """
-        self._validate_fit(X)
-        return self
-
-    def transform(self, X) -> np.ndarray:
-        """Centre and scale each spectrum.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra, one per row.
-
-        Returns
-        -------
-        X_tr : ndarray of shape (n_samples, n_features)
-            The SNV-transformed spectra, in the floating dtype of `X`.
-        """
-        X = self._validate_transform(X)
+    def _transform(self, X) -> np.ndarray:
         # SNV ignores the scale of a row: divide by its largest magnitude first so
         # that squaring neither overflows nor underflows.
         peak = np.max(np.abs(X), axis=1, keepdims=True)
