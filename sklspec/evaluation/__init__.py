@@ -12,50 +12,23 @@
   (:class:`LabelFractionResult`).
 """
 
+from . import _metrics
 from ._compare import ComparisonResult, compare
 from ._label_fraction import (
     LabelFractionResult,
     accepts_unlabeled,
     label_fraction_curve,
 )
-from ._metrics import (
-    SCORERS,
-    bias,
-    bias_scorer,
-    clustering_accuracy,
-    get_scorer,
-    get_scorer_names,
-    lins_ccc,
-    lins_ccc_scorer,
-    neg_abs_bias_scorer,
-    rmse,
-    rpd,
-    rpd_scorer,
-    rpiq,
-    rpiq_scorer,
-)
-from ._multifidelity import MultiFidelityResult, multifidelity_table  # noqa: E402
+from ._metrics import *  # noqa: F403 (the metrics and scorers: _metrics.__all__)
+from ._multifidelity import MultiFidelityResult, multifidelity_table
 
 __all__ = [
     "MultiFidelityResult",
     "multifidelity_table",
-    "SCORERS",
     "ComparisonResult",
     "LabelFractionResult",
     "accepts_unlabeled",
-    "bias",
-    "bias_scorer",
-    "clustering_accuracy",
     "compare",
-    "get_scorer",
-    "get_scorer_names",
     "label_fraction_curve",
-    "lins_ccc",
-    "lins_ccc_scorer",
-    "neg_abs_bias_scorer",
-    "rmse",
-    "rpd",
-    "rpd_scorer",
-    "rpiq",
-    "rpiq_scorer",
+    *_metrics.__all__,
 ]

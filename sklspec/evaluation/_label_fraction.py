@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import inspect
-import json
 import numbers
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +12,7 @@ from sklearn.base import clone
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import _safe_indexing, check_random_state
 
-from ._compare import (
+from ._common import (
     _cell,
     _check_error_score,
     _check_estimators,
@@ -28,8 +26,9 @@ from ._compare import (
     _mean_std,
     _metric_from_key,
     _rank_key,
+    _Result,
+    _short_error,
     _to_builtin,
-    _write_csv,
 )
 from ._metrics import get_scorer
 
@@ -145,7 +144,7 @@ def _make_draws(y, fractions, n_repeats, test_size, stratify, random_state):
     return draws
 
 
-class LabelFractionResult:
+class LabelFractionResult(_Result):
     """Scores of several estimators at several labelled fractions.
 
     Returned by :func:`label_fraction_curve`. ``str(result)`` is a table
@@ -268,8 +267,7 @@ class LabelFractionResult:
             row = [str(rank) if not failed else "-", label]
             row += [_cell(v) for v in self.scores_[name]]
             if any_error:
-                msg = self.errors_.get(name, "")
-                row.append(msg if len(msg) <= 60 else msg[:57] + "...")
+                row.append(_short_error(self.errors_.get(name, "")))
             rows.append(row)
         arrow = {"max": "higher", "min": "lower", "zero": "closer to 0"}[
             self.direction_
@@ -296,9 +294,6 @@ class LabelFractionResult:
                 )
             )
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.__str__()
 
     def to_frame(self):
         """Long-format pandas DataFrame, one row per (estimator, fraction).
@@ -346,18 +341,8 @@ class LabelFractionResult:
         )
 
     @classmethod
-    def from_dict(cls, data: dict) -> LabelFractionResult:
-        """Rebuild a result from :meth:`to_dict` (draws are not kept).
-
-        Parameters
-        ----------
-        data : dict
-            The output of :meth:`to_dict`.
-
-        Returns
-        -------
-        result : LabelFractionResult
-        """
+    def _from_dict(cls, data: dict) -> LabelFractionResult:
+        # The draws are not kept by to_dict.
         ests = data["estimators"]
         return cls(
             {n: [_from_builtin(r) for r in e["scores"]] for n, e in ests.items()},
@@ -375,26 +360,6 @@ class LabelFractionResult:
                 if e["fit_time"] is not None
             },
         )
-
-    def to_json(self, path) -> None:
-        """Write :meth:`to_dict` as strict JSON.
-
-        Parameters
-        ----------
-        path : str or path-like
-        """
-        Path(path).write_text(
-            json.dumps(self.to_dict(), indent=2, allow_nan=False), encoding="utf-8"
-        )
-
-    def to_csv(self, path) -> None:
-        """Write the long-format table of :meth:`to_frame` as CSV (no pandas).
-
-        Parameters
-        ----------
-        path : str or path-like
-        """
-        _write_csv(path, self._records())
 
 
 def label_fraction_curve(

@@ -126,10 +126,7 @@ def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.where((den == 0) & (num > 0), np.inf, out)
 
 
-# --------------------------------------------------------------------------- metrics
-def rmse(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
-    """Root mean squared error (RMSE, RMSEP on a test set, RMSECV in CV).
-
+_PARAMETERS_DOC = """
     Parameters
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -141,6 +138,35 @@ def rmse(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     multioutput : {"raw_values", "uniform_average"} or array-like of shape \
 (n_outputs,), default="uniform_average"
         How several outputs are combined.
+"""
+
+
+def _regression_metric(per_output: Callable) -> Callable:
+    """Make a metric with scikit-learn's signature from a per-output one.
+
+    ``per_output(y_true, y_pred, w)`` gets the validated 2-D targets and the
+    weights (or None) and returns one value per output; the metric validates its
+    arguments, aggregates the values as ``multioutput`` asks, and takes the name
+    and the docstring of ``per_output``, with the shared Parameters section put
+    in before its Returns section.
+    """
+
+    def metric(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+        y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
+        return _aggregate(per_output(y_true, y_pred, w), multioutput)
+
+    metric.__name__ = per_output.__name__
+    metric.__qualname__ = per_output.__qualname__
+    metric.__doc__ = per_output.__doc__.replace(
+        "\n    Returns\n", _PARAMETERS_DOC + "\n    Returns\n", 1
+    )
+    return metric
+
+
+# --------------------------------------------------------------------------- metrics
+@_regression_metric
+def rmse(y_true, y_pred, w):
+    """Root mean squared error (RMSE, RMSEP on a test set, RMSECV in CV).
 
     Returns
     -------
@@ -153,26 +179,15 @@ def rmse(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     >>> round(rmse([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 6.0]), 4)
     1.0
     """
-    y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
-    return _aggregate(_per_output_rmse(y_true, y_pred, w), multioutput)
+    return _per_output_rmse(y_true, y_pred, w)
 
 
-def bias(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+@_regression_metric
+def bias(y_true, y_pred, w):
     """Mean signed error ``mean(y_pred - y_true)``.
 
     A positive bias means the model over-estimates on average. Zero is best.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Reference values.
-    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Predicted values.
-    sample_weight : array-like of shape (n_samples,), optional
-        Sample weights (a weighted mean is taken).
-    multioutput : {"raw_values", "uniform_average"} or array-like of shape \
-(n_outputs,), default="uniform_average"
-        How several outputs are combined.
+    With ``sample_weight`` a weighted mean is taken.
 
     Returns
     -------
@@ -185,15 +200,15 @@ def bias(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     >>> bias([1.0, 2.0, 3.0], [1.5, 2.5, 3.5])
     0.5
     """
-    y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
-    return _aggregate(_weighted_mean(y_pred - y_true, w), multioutput)
+    return _weighted_mean(y_pred - y_true, w)
 
 
 def _neg_abs_bias(y_true, y_pred, *, sample_weight=None):
     return -abs(bias(y_true, y_pred, sample_weight=sample_weight))
 
 
-def rpd(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+@_regression_metric
+def rpd(y_true, y_pred, w):
     """Ratio of performance to deviation, ``SD(y_true) / RMSE``.
 
     ``SD`` is the sample standard deviation (``ddof=1``) of the reference values.
@@ -202,18 +217,6 @@ def rpd(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     denominator, which equals ``n - 1`` for equal weights, and the RMSE is
     weighted too. Higher is better; RPD > 2 is often read as a good model
     (Williams 2014). ``inf`` for a perfect prediction of a non-constant target.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Reference values.
-    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Predicted values.
-    sample_weight : array-like of shape (n_samples,), optional
-        Sample weights.
-    multioutput : {"raw_values", "uniform_average"} or array-like of shape \
-(n_outputs,), default="uniform_average"
-        How several outputs are combined.
 
     Returns
     -------
@@ -228,30 +231,17 @@ def rpd(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     >>> round(rpd(y_true, y_pred), 4)
     3.1623
     """
-    y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
-    values = _safe_ratio(_weighted_sd(y_true, w), _per_output_rmse(y_true, y_pred, w))
-    return _aggregate(values, multioutput)
+    return _safe_ratio(_weighted_sd(y_true, w), _per_output_rmse(y_true, y_pred, w))
 
 
-def rpiq(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+@_regression_metric
+def rpiq(y_true, y_pred, w):
     """Ratio of performance to inter-quartile distance, ``IQR(y_true) / RMSE``.
 
     ``IQR = Q3 - Q1`` of the reference values (Bellon-Maurel et al. 2010),
     quantiles with numpy's default linear interpolation; with
     ``sample_weight``, weighted inverted-CDF quantiles and a weighted RMSE.
     Higher is better; more robust than RPD for skewed targets.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Reference values.
-    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Predicted values.
-    sample_weight : array-like of shape (n_samples,), optional
-        Sample weights.
-    multioutput : {"raw_values", "uniform_average"} or array-like of shape \
-(n_outputs,), default="uniform_average"
-        How several outputs are combined.
 
     Returns
     -------
@@ -266,31 +256,18 @@ def rpiq(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     >>> rpiq(y_true, y_pred)
     4.0
     """
-    y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
     iqr = _weighted_quantile(y_true, 0.75, w) - _weighted_quantile(y_true, 0.25, w)
-    values = _safe_ratio(iqr, _per_output_rmse(y_true, y_pred, w))
-    return _aggregate(values, multioutput)
+    return _safe_ratio(iqr, _per_output_rmse(y_true, y_pred, w))
 
 
-def lins_ccc(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
+@_regression_metric
+def lins_ccc(y_true, y_pred, w):
     """Lin's concordance correlation coefficient.
 
     ``ccc = 2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)`` with
     population (``1/n``, or weighted) moments, as in Lin (1989). It measures
     agreement with the identity line: 1 is perfect, 0 no agreement, -1
     perfect disagreement; unlike Pearson's r it penalises bias and slope.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Reference values.
-    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Predicted values.
-    sample_weight : array-like of shape (n_samples,), optional
-        Sample weights.
-    multioutput : {"raw_values", "uniform_average"} or array-like of shape \
-(n_outputs,), default="uniform_average"
-        How several outputs are combined.
 
     Returns
     -------
@@ -306,7 +283,6 @@ def lins_ccc(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     >>> round(lins_ccc([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]), 4)   # biased by +1
     0.5714
     """
-    y_true, y_pred, w = _check_targets(y_true, y_pred, sample_weight)
     mt = _weighted_mean(y_true, w)
     mp = _weighted_mean(y_pred, w)
     vt = _weighted_mean((y_true - mt) ** 2, w)
@@ -314,8 +290,7 @@ def lins_ccc(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average
     cov = _weighted_mean((y_true - mt) * (y_pred - mp), w)
     den = vt + vp + (mt - mp) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(den > 0, 2.0 * cov / np.where(den > 0, den, 1.0), np.nan)
-    return _aggregate(values, multioutput)
+        return np.where(den > 0, 2.0 * cov / np.where(den > 0, den, 1.0), np.nan)
 
 
 def clustering_accuracy(labels_true, labels_pred) -> float:
@@ -365,24 +340,27 @@ def clustering_accuracy(labels_true, labels_pred) -> float:
 
 
 # --------------------------------------------------------------------------- scorers
-rpd_scorer = make_scorer(rpd, greater_is_better=True)
-rpiq_scorer = make_scorer(rpiq, greater_is_better=True)
-lins_ccc_scorer = make_scorer(lins_ccc, greater_is_better=True)
 # The signed bias is a diagnostic to *report*; zero is best, so it must not be
 # maximised (e.g. as GridSearchCV's ``refit`` metric). Use ``neg_abs_bias`` to
 # select models on bias.
-bias_scorer = make_scorer(bias, greater_is_better=True)
-neg_abs_bias_scorer = make_scorer(_neg_abs_bias, greater_is_better=True)
 
 #: Scorers added by sklspec, usable by name in :func:`get_scorer` and
 #: :func:`sklspec.evaluation.compare`.
 SCORERS: dict[str, Callable] = {
-    "rpd": rpd_scorer,
-    "rpiq": rpiq_scorer,
-    "lins_ccc": lins_ccc_scorer,
-    "bias": bias_scorer,
-    "neg_abs_bias": neg_abs_bias_scorer,
+    name: make_scorer(metric, greater_is_better=True)
+    for name, metric in [
+        ("rpd", rpd),
+        ("rpiq", rpiq),
+        ("lins_ccc", lins_ccc),
+        ("bias", bias),
+        ("neg_abs_bias", _neg_abs_bias),
+    ]
 }
+rpd_scorer = SCORERS["rpd"]
+rpiq_scorer = SCORERS["rpiq"]
+lins_ccc_scorer = SCORERS["lins_ccc"]
+bias_scorer = SCORERS["bias"]
+neg_abs_bias_scorer = SCORERS["neg_abs_bias"]
 
 
 def get_scorer(scoring) -> Callable:
