@@ -8,7 +8,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import linalg
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -18,10 +18,9 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from ._plsda import _binary_or_full_decision, _one_hot
+from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["ELMClassifier", "ELMRegressor"]
 
@@ -110,9 +109,7 @@ class _BaseELM(BaseEstimator):
             self._hidden(X), Y, float(self.alpha)
         )
 
-    def _output(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+    def _raw_outputs(self, X) -> np.ndarray:
         return self._hidden(X) @ self.coef_ + self.intercept_
 
 
@@ -144,7 +141,7 @@ _ELM_NOTES_DOC = """
 """
 
 
-class ELMClassifier(ClassifierMixin, _BaseELM):
+class ELMClassifier(_OneHotClassifierMixin, ClassifierMixin, _BaseELM):
     __doc__ = (
         """Extreme learning machine classifier.
 
@@ -230,77 +227,8 @@ class ELMClassifier(ClassifierMixin, _BaseELM):
             Fitted classifier.
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        if self.classes_.shape[0] < 2:
-            raise ValueError(
-                "ELMClassifier needs samples of at least 2 classes in the data, "
-                f"but the data contain only one class: {self.classes_[0]!r}."
-            )
-        self._fit_readout(X, _one_hot(y_encoded, self.classes_.shape[0]))
+        self._fit_readout(X, self._encode_classes(y))
         return self
-
-    def decision_function(self, X) -> np.ndarray:
-        """Return the readout outputs, one column per class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The outputs; with two classes the 1-D difference
-            ``output[:, 1] - output[:, 0]`` (positive for ``classes_[1]``).
-        """
-        return _binary_or_full_decision(self._output(X))
-
-    def predict(self, X) -> np.ndarray:
-        """Predict the class with the largest output.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        scores = self._output(X)
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Softmax of the outputs (soft, not calibrated; see Notes).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Rows sum to one; columns follow :attr:`classes_`.
-        """
-        return softmax(self._output(X), axis=1)
-
-    def predict_log_proba(self, X) -> np.ndarray:
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities; columns follow :attr:`classes_`.
-        """
-        return log_softmax(self._output(X), axis=1)
 
 
 class ELMRegressor(MultiOutputMixin, RegressorMixin, _BaseELM):
@@ -398,4 +326,4 @@ class ELMRegressor(MultiOutputMixin, RegressorMixin, _BaseELM):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
             Predicted values, with the shape of the training targets.
         """
-        return self._output(X)
+        return self._raw_outputs(_validate_fitted(self, X))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import log_softmax, softmax
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -17,30 +16,19 @@ from sklearn.base import (
 )
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
+
+from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["PLSDAClassifier"]
 
 
-def _one_hot(y_encoded: np.ndarray, n_classes: int) -> np.ndarray:
-    """One column per class, ``1.0`` for the sample's class and ``0.0`` elsewhere."""
-    return (y_encoded[:, None] == np.arange(n_classes)).astype(np.float64)
-
-
-def _binary_or_full_decision(scores: np.ndarray) -> np.ndarray:
-    """Follow scikit-learn's convention for ``decision_function``.
-
-    With two classes a 1-D score, positive for ``classes_[1]``; otherwise the
-    full ``(n_samples, n_classes)`` array.
-    """
-    if scores.shape[1] == 2:
-        return scores[:, 1] - scores[:, 0]
-    return scores
-
-
 class PLSDAClassifier(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClassifierMixin, BaseEstimator
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _OneHotClassifierMixin,
+    ClassifierMixin,
+    BaseEstimator,
 ):
     """Partial least squares discriminant analysis (PLS-DA).
 
@@ -169,13 +157,7 @@ class PLSDAClassifier(
             Fitted classifier.
         """
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
-        check_classification_targets(y)
-        self.classes_, y_encoded = np.unique(y, return_inverse=True)
-        if self.classes_.shape[0] < 2:
-            raise ValueError(
-                "PLSDAClassifier needs samples of at least 2 classes in the data, "
-                f"but the data contain only one class: {self.classes_[0]!r}."
-            )
+        Y = self._encode_classes(y)
         n_samples, n_features = X.shape
         self.n_components_ = int(
             max(1, min(self.n_components, n_features, n_samples - 1))
@@ -185,79 +167,15 @@ class PLSDAClassifier(
             scale=self.scale,
             max_iter=self.max_iter,
             tol=self.tol,
-        ).fit(X, _one_hot(y_encoded, self.classes_.shape[0]))
+        ).fit(X, Y)
         self.n_iter_ = int(max(self.pls_.n_iter_))
         self._n_features_out = self.n_components_
         return self
 
-    def _pls_output(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
+    def _raw_outputs(self, X) -> np.ndarray:
         return np.asarray(self.pls_.predict(X), dtype=np.float64).reshape(
             X.shape[0], -1
         )
-
-    def decision_function(self, X) -> np.ndarray:
-        """Return the PLS outputs, one column per class.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The PLS regression outputs. With two classes, the 1-D difference
-            ``output[:, 1] - output[:, 0]`` (positive for ``classes_[1]``).
-        """
-        return _binary_or_full_decision(self._pls_output(X))
-
-    def predict(self, X) -> np.ndarray:
-        """Predict the class whose PLS output is largest.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
-        """
-        scores = self._pls_output(X)
-        return self.classes_[np.argmax(scores, axis=1)]
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Softmax of the PLS outputs (soft, not calibrated; see Notes).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Rows sum to one; columns follow :attr:`classes_`.
-        """
-        return softmax(self._pls_output(X), axis=1)
-
-    def predict_log_proba(self, X) -> np.ndarray:
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Spectra.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities; columns follow :attr:`classes_`.
-        """
-        return log_softmax(self._pls_output(X), axis=1)
 
     def transform(self, X) -> np.ndarray:
         """Project spectra on the PLS latent variables (the x scores).
@@ -272,9 +190,7 @@ class PLSDAClassifier(
         x_scores : ndarray of shape (n_samples, `n_components_`)
             Scores of ``X`` on the latent variables.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False)
-        return self.pls_.transform(X)
+        return self.pls_.transform(_validate_fitted(self, X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
