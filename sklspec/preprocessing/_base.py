@@ -51,6 +51,24 @@ def _describe_axis(w: np.ndarray) -> str:
     return f"{w.shape[0]} points from {w[0]:g} to {w[-1]:g}"
 
 
+# The attributes every transformer sets at fit, documented once: the line
+# "{attributes_in}" of a subclass's docstring (last in its Attributes section)
+# is replaced with this text.
+_ATTRIBUTES_IN_DOC = """    n_features_in_ : int
+        Number of features (spectral points) seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings.
+
+    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
+        Wavelength axis of the input: the `wavelengths` parameter where the
+        transformer has one, else the string column names of a DataFrame at fit;
+        None when unknown (the column index then stands in where an axis is
+        needed). A DataFrame on another axis is refused at transform.
+"""
+
+
 class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
     """Base class of the spectral transformers: wavelength-axis bookkeeping.
 
@@ -63,6 +81,13 @@ class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
     ``n_features_in_``, ``feature_names_in_`` (DataFrame input only) and
     ``wavelengths_in_``.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace(
+                "    {attributes_in}\n", _ATTRIBUTES_IN_DOC
+            )
 
     def _min_features(self) -> int:
         """The fewest spectral points `X` must have at fit (hook)."""

@@ -31,16 +31,7 @@ class Detrend(_BaseSpectralTransformer):
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features (spectral points) seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
-    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
-        Wavelength axis the baseline is fitted against, or None when the column
-        index is used.
+    {attributes_in}
 
     See Also
     --------

@@ -42,15 +42,7 @@ class RangeCut(_BaseSpectralTransformer):
     wavelengths_out_ : ndarray of shape (n_features_out,) or None
         Wavelengths of the kept points, or None when the axis is unknown.
 
-    n_features_in_ : int
-        Number of features (spectral points) seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
-    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
-        Wavelength axis of the input, or None when the column index is used.
+    {attributes_in}
 
     See Also
     --------

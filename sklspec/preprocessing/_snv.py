@@ -27,16 +27,7 @@ class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
 
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features (spectral points) seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
-
-    wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
-        Wavelength axis read from the column names of a DataFrame at fit, or None.
-        A DataFrame on another axis is refused at transform.
+    {attributes_in}
 
     See Also
     --------
