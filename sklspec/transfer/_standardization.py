@@ -32,6 +32,22 @@ _PDS_BLOCK = 256
 _PLS_TOL = 1e-10
 
 
+# The attributes set by _BaseStandardization.fit, documented once: the line
+# "{attributes_in}" of a subclass's docstring (last in its Attributes section)
+# is replaced with this text.
+_ATTRIBUTES_IN_DOC = """\
+    output_feature_names_ : ndarray of shape (n_points_master,) or None
+        String column names of a DataFrame `y` seen at fit, else None.
+
+    n_features_in_ : int
+        Number of features (slave spectral points) seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has
+        feature names that are all strings.
+"""
+
+
 class _BaseStandardization(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
@@ -41,6 +57,13 @@ class _BaseStandardization(
     matrix of shape ``(n_points_slave, n_points_master)`` for mean-centred
     slave spectra ``Xc`` and master spectra ``Yc``.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace(
+                "    {attributes_in}\n", _ATTRIBUTES_IN_DOC
+            )
 
     def _validate_pair(self, X, y):
         """Validate the slave spectra X and the master spectra y at fit."""
@@ -203,15 +226,7 @@ class DirectStandardization(_BaseStandardization):
     n_components_ : int
         Number of singular components used.
 
-    output_feature_names_ : ndarray of shape (n_points_master,) or None
-        String column names of a DataFrame `y` seen at fit, else None.
-
-    n_features_in_ : int
-        Number of features (slave spectral points) seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
+    {attributes_in}
 
     See Also
     --------
@@ -383,15 +398,7 @@ class PiecewiseDirectStandardization(_BaseStandardization):
     window_centres_ : ndarray of shape (n_points_master,)
         Index of the slave point at the centre of each master point's window.
 
-    output_feature_names_ : ndarray of shape (n_points_master,) or None
-        String column names of a DataFrame `y` seen at fit, else None.
-
-    n_features_in_ : int
-        Number of features (slave spectral points) seen during :term:`fit`.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
+    {attributes_in}
 
     See Also
     --------
