@@ -23,7 +23,6 @@ stands on the four pieces here, so no other file writes a batched
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -32,7 +31,6 @@ from sklearn.utils import check_random_state
 
 __all__ = [
     "derive_seed",
-    "limit_threads",
     "predict",
     "predict_iter",
     "resolve_device",
@@ -145,44 +143,6 @@ def seeded(seed: int):
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(int(seed))
         yield
-
-
-# ----------------------------------------------------------------- threads
-@contextlib.contextmanager
-def limit_threads(n_threads: int | None):
-    """Run the block with at most ``n_threads`` torch and BLAS threads.
-
-    Used around each task of a parallel loop so that ``n_jobs`` workers do not
-    each start one thread per core (which oversubscribes the cores and slows
-    every worker down several-fold). None leaves the thread counts alone.
-
-    Parameters
-    ----------
-    n_threads : int or None
-    """
-    if n_threads is None:
-        yield
-        return
-    from threadpoolctl import threadpool_limits
-
-    n_threads = max(1, int(n_threads))
-    previous = torch.get_num_threads()
-    torch.set_num_threads(n_threads)
-    try:
-        with threadpool_limits(limits=n_threads):
-            yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-def threads_per_job(n_jobs: int | None) -> int | None:
-    """Threads each of ``n_jobs`` parallel workers may use (None: serial)."""
-    if n_jobs is None or n_jobs == 1:
-        return None
-    n_cpus = os.cpu_count() or 1
-    if n_jobs < 0:
-        n_jobs = max(1, n_cpus + 1 + n_jobs)
-    return max(1, n_cpus // n_jobs)
 
 
 # ---------------------------------------------------------------- training

@@ -9,12 +9,10 @@ import torch
 
 from sklspec._torch import (
     derive_seed,
-    limit_threads,
     predict,
     predict_iter,
     resolve_device,
     seeded,
-    threads_per_job,
 )
 
 PACKAGE = Path(__file__).parents[1] / "sklspec"
@@ -75,12 +73,3 @@ def test_predict_batches_restores_mode_and_keeps_width_when_empty():
         ref = net.eval()(torch.as_tensor(X, dtype=torch.float32)).numpy()
     np.testing.assert_allclose(out, ref, rtol=1e-6)
     assert predict(net, np.zeros((0, 4))).shape == (0, 3)
-
-
-def test_thread_limits():
-    assert threads_per_job(None) is None and threads_per_job(1) is None
-    assert threads_per_job(2) >= 1
-    before = torch.get_num_threads()
-    with limit_threads(1):
-        assert torch.get_num_threads() == 1
-    assert torch.get_num_threads() == before
