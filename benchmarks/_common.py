@@ -295,3 +295,14 @@ def output_dir(args) -> Path:
     if args.smoke and out == RESULTS:
         return RESULTS / "smoke"
     return out
+
+
+def failures(results: dict) -> str:
+    """Lines naming the estimators that failed in ``compare`` /
+    ``label_fraction_curve`` results (``{label: result}``); empty if none."""
+    lines = [
+        f"- {label}: {name} failed ({msg})"
+        for label, res in results.items()
+        for name, msg in getattr(res, "errors_", {}).items()
+    ]
+    return ("Failures (scored NaN):\n\n" + "\n".join(lines) + "\n\n") if lines else ""

@@ -34,7 +34,16 @@ import copy
 import time
 
 import numpy as np
-from _common import Run, baselines, mean_std, output_dir, parser, shrink_epochs, table
+from _common import (
+    Run,
+    baselines,
+    failures,
+    mean_std,
+    output_dir,
+    parser,
+    shrink_epochs,
+    table,
+)
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 from sklearn.cluster import KMeans
@@ -217,7 +226,9 @@ def _regression_set(name, target, data_home, smoke):
     else:
         split = np.asarray(b.split).astype(str)
         train, test = np.isin(split, ["train", "calibrate"]), split == "test"
-    return X, y, np.flatnonzero(train & ok), np.flatnonzero(test & ok)
+    # compare (type_of_target) rejects NaN targets: keep the labelled rows
+    idx = np.cumsum(ok) - 1
+    return X[ok], y[ok], idx[train & ok], idx[test & ok]
 
 
 def part_b(cfg, seed, data_home, smoke, log):
@@ -483,6 +494,7 @@ def render(cfg, a_rows, bres, cres, dres, n_pork, n_pigs, timing):
             f"spectra (pretraining {block['pretrain_seconds']:.1f} s)",
             "",
             _fraction_table(block),
+            failures({f"{100 * f:g} %": r for f, r in block["results"].items()}),
         ]
     L += [
         "## (c) Clustering (k-means, k = number of classes): accuracy / ARI",
@@ -495,6 +507,7 @@ def render(cfg, a_rows, bres, cres, dres, n_pork, n_pigs, timing):
         f"{n_pigs} pigs; `compare`)",
         "",
         table(d_rows, ["model", "input", "RMSE", "R²"]),
+        failures({"(d)": dres}),
         "## CPU cost",
         "",
         table(timing, list(timing[0])),

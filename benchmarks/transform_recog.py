@@ -25,6 +25,7 @@ from _common import (
     PretrainOnPool,
     Run,
     baselines,
+    failures,
     mean_std,
     output_dir,
     parser,
@@ -353,6 +354,7 @@ def render(cfg, t3, timing, t4, t5, f7):
             "spectra only.",
             "",
             render_t4(t4),
+            failures(t4),
             f"## Table 5 / Fig. 5 / Fig. 6: accuracy (%) vs labelled fraction, "
             f"{cfg['datasets'][0]} (`label_fraction_curve`)",
             "",
@@ -365,6 +367,7 @@ def render(cfg, t3, timing, t4, t5, f7):
             "feature map, avg+max pooled, standardised, logistic regression).",
             "",
             render_t5(t5),
+            failures({**t5, "fig. 7": f7}),
             "## Fig. 7: multi-task vs single-task pretraining "
             f"({cfg['datasets'][0]}, {100 * cfg['fig7_fraction']:g} % labels, "
             "one repeat, SNV input)",

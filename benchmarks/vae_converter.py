@@ -40,6 +40,7 @@ from _common import (
     Cached,
     Run,
     baselines,
+    failures,
     output_dir,
     parser,
     shrink_epochs,
@@ -454,6 +455,7 @@ def render(cfg, arch, trans, soil_res, paired_res):
             f"### {name} ({r['n_folds']} folds)",
             "",
             table(srows, ["model", "input", *targets]),
+            failures(r["results"]),
         ]
     L += [
         "## Five feature sets on make_paired_spectra (multifidelity_table)",
