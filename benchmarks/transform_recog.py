@@ -59,7 +59,7 @@ FULL = dict(
     baselines=ALL_BASELINES,
     curve_baselines=CURVE_BASELINES,
     folds=5,
-    fractions=(0.05, 0.1, 0.2, 0.5),
+    fractions=(0.05, 0.1, 0.2),
     repeats=2,
     fig7_fraction=0.1,
 )
