@@ -105,6 +105,28 @@ class _BaseFineTuned(BaseEstimator):
     def _criterion(self):
         raise NotImplementedError
 
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, X_unlabeled=None):
+        """Pretrain (if needed) and fine-tune on labelled spectra.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_spectra, n_points)
+            Labelled spectra.
+        y : array-like of shape (n_spectra,) or (n_spectra, n_outputs)
+            Class labels (:class:`FineTunedClassifier`) or targets, one
+            column per output (:class:`FineTunedRegressor`).
+        X_unlabeled : array-like of shape (n_unlabeled, n_points), optional
+            Extra unlabelled spectra used only to pretrain an unfitted
+            ``embedder`` (ignored for a frozen one).
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        return self._fit(X, y, X_unlabeled)
+
     # -- encoder -----------------------------------------------------------
     def _pretrained_encoder(self, X, X_unlabeled):
         """Return a copy of the encoder to fine-tune (pretraining if needed)."""
@@ -340,27 +362,6 @@ class FineTunedClassifier(ClassifierMixin, _BaseFineTuned):
 
     _y_kw: dict = {}
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, X_unlabeled=None):
-        """Pretrain (if needed) and fine-tune on labelled spectra.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_spectra, n_points)
-            Labelled spectra.
-        y : array-like of shape (n_spectra,)
-            Class labels.
-        X_unlabeled : array-like of shape (n_unlabeled, n_points), optional
-            Extra unlabelled spectra used only to pretrain an unfitted
-            ``embedder`` (ignored for a frozen one).
-
-        Returns
-        -------
-        self : object
-            Fitted classifier.
-        """
-        return self._fit(X, y, X_unlabeled)
-
     def _encode_targets(self, y):
         check_classification_targets(y)
         self._le = LabelEncoder().fit(y)
@@ -522,26 +523,6 @@ class FineTunedRegressor(RegressorMixin, _BaseFineTuned):
     """
 
     _y_kw: dict = {"multi_output": True, "y_numeric": True}
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, X_unlabeled=None):
-        """Pretrain (if needed) and fine-tune on labelled spectra.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_spectra, n_points)
-            Labelled spectra.
-        y : array-like of shape (n_spectra,) or (n_spectra, n_outputs)
-            Targets.
-        X_unlabeled : array-like of shape (n_unlabeled, n_points), optional
-            Extra unlabelled spectra for pretraining an unfitted embedder.
-
-        Returns
-        -------
-        self : object
-            Fitted regressor.
-        """
-        return self._fit(X, y, X_unlabeled)
 
     def _encode_targets(self, y):
         y = np.asarray(y, dtype=np.float64)
