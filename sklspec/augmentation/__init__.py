@@ -5,30 +5,8 @@ set of their transformation-recognition task, and a scikit-learn transformer
 for random augmentation.
 """
 
+from . import _transforms
 from ._transformer import SpectralAugmenter
-from ._transforms import (
-    PRETEXT_TASKS,
-    TRANSFORMATIONS,
-    add_gaussian_noise,
-    add_offset,
-    check_generator,
-    flip_horizontal,
-    flip_vertical,
-    make_pretext_dataset,
-    multiply,
-    permute_segments,
-)
+from ._transforms import *  # noqa: F403 (the transformations: _transforms.__all__)
 
-__all__ = [
-    "PRETEXT_TASKS",
-    "TRANSFORMATIONS",
-    "SpectralAugmenter",
-    "add_gaussian_noise",
-    "add_offset",
-    "check_generator",
-    "flip_horizontal",
-    "flip_vertical",
-    "make_pretext_dataset",
-    "multiply",
-    "permute_segments",
-]
+__all__ = ["SpectralAugmenter", *_transforms.__all__]
