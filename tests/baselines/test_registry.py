@@ -47,14 +47,19 @@ def test_structure(task):
         pipe.set_params(**{key: values[0] for key, values in grid.items()})
 
 
+def _fit_predict(task, name, X, y):
+    """Fit the cheap version of one baseline (convergence warnings ignored)."""
+    pipe = clone(make_baselines(task, include=[name])[name][0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _cheap(name, pipe).fit(X, y).predict(X)
+
+
 @pytest.mark.filterwarnings("error::UserWarning")
 @pytest.mark.parametrize("name", available_baselines("classification"))
 def test_classification_fit_predict(clf_data, name):
     X, y = clf_data
-    pipe = clone(make_baselines("classification", include=[name])[name][0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pred = _cheap(name, pipe).fit(X, y).predict(X)
+    pred = _fit_predict("classification", name, X, y)
     assert pred.shape == (N,)
     assert set(pred) <= set(y)
 
@@ -63,10 +68,7 @@ def test_classification_fit_predict(clf_data, name):
 @pytest.mark.parametrize("name", available_baselines("regression"))
 def test_regression_fit_predict(reg_data, name):
     X, y = reg_data
-    pipe = clone(make_baselines("regression", include=[name])[name][0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pred = _cheap(name, pipe).fit(X, y).predict(X)
+    pred = _fit_predict("regression", name, X, y)
     assert np.ravel(pred).shape == (N,)
     assert np.all(np.isfinite(pred))
 

@@ -13,6 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklspec.datasets import make_paired_spectra
 from sklspec.embedders._converter import NIRtoMIRConverter
 from sklspec.embedders._vae import VAEEmbedder
+from tests._helpers import TRAINED_VAE
 
 pd = pytest.importorskip("pandas")
 
@@ -77,15 +78,7 @@ def test_decoder_stays_frozen(paired, vae):
 
 def test_beats_mean_spectrum_baseline(paired):
     X, Y = paired.X_low, paired.X_high
-    vae = VAEEmbedder(
-        latent_dim=6,
-        hidden=(32,),
-        beta=0.1,
-        max_epochs=60,
-        batch_size=16,
-        lr=5e-3,
-        random_state=0,
-    )
+    vae = VAEEmbedder(latent_dim=6, **TRAINED_VAE)
     conv = NIRtoMIRConverter(
         vae, hidden=(32,), max_epochs=80, batch_size=16, lr=5e-3, random_state=0
     ).fit(X[:70], Y[:70])

@@ -14,17 +14,9 @@ from sklspec.embedders import load_pretrained, read_config
 from sklspec.embedders._mae import MAE_PRESETS, MAEEmbedder, _WarmupCosine
 from sklspec.finetune import FineTunedRegressor
 from sklspec.nn._mae import MAEEncoder, MaskedAutoencoder1d
+from tests._helpers import TINY_MAE
 
-TINY = dict(
-    patch_size=8,
-    embed_dim=16,
-    depth=1,
-    num_heads=2,
-    decoder_dim=16,
-    decoder_heads=2,
-    max_epochs=2,
-    batch_size=16,
-)
+TINY = dict(**TINY_MAE, max_epochs=2, batch_size=16)
 
 
 def _peaks(n, rng, width=64, noise=0.05):

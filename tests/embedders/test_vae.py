@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklspec.embedders._base import load_pretrained
 from sklspec.embedders._vae import VAEEmbedder, repeat_pairs
 from sklspec.nn import EncoderWithHead
+from tests._helpers import TRAINED_VAE, check_seeded_and_global_rng_untouched
 
 TINY = dict(latent_dim=4, hidden=(32,), max_epochs=2, batch_size=32)
 
@@ -54,15 +55,7 @@ def test_encoder_gives_2d_latent_means(fitted, low_rank):
 
 
 def test_reconstruction_after_short_training(low_rank):
-    vae = VAEEmbedder(
-        latent_dim=4,
-        hidden=(32,),
-        beta=0.1,
-        max_epochs=60,
-        batch_size=16,
-        lr=5e-3,
-        random_state=0,
-    ).fit(low_rank)
+    vae = VAEEmbedder(latent_dim=4, **TRAINED_VAE).fit(low_rank)
     rec = vae.inverse_transform(vae.transform(low_rank))
     centred = low_rank - low_rank.mean(0)
     rel = np.linalg.norm(rec - low_rank) / np.linalg.norm(centred)
@@ -125,13 +118,9 @@ def test_fit_with_groups_records_pairs(low_rank):
 
 
 def test_seeded_reproducibility_and_global_rng_untouched(low_rank):
-    state = torch.random.get_rng_state()
-    a = VAEEmbedder(**TINY, random_state=3).fit(low_rank).transform(low_rank)
-    b = VAEEmbedder(**TINY, random_state=3).fit(low_rank).transform(low_rank)
-    c = VAEEmbedder(**TINY, random_state=4).fit(low_rank).transform(low_rank)
-    assert torch.equal(state, torch.random.get_rng_state())
-    np.testing.assert_array_equal(a, b)
-    assert not np.allclose(a, c)
+    check_seeded_and_global_rng_untouched(
+        lambda seed: VAEEmbedder(**TINY, random_state=seed), low_rank
+    )
 
 
 def test_save_load_bit_identical(fitted, low_rank, tmp_path):

@@ -7,29 +7,26 @@ from sklearn.frozen import FrozenEstimator
 
 from sklspec.embedders import TransformRecogEmbedder
 from sklspec.finetune import FineTunedClassifier, FineTunedRegressor, make_ssl_models
+from tests._helpers import gaussian_peaks
 
 EMB = dict(channels=(4, 8, 8), hidden=(8,), batch_size=16)
+# A small head without dropout and a fast learning rate: learns in a few epochs.
+HEAD = dict(head_hidden=(32,), dropout=0.0, lr=3e-3, random_state=0)
 
 
 @pytest.fixture(scope="module")
 def data():
-    rng = np.random.default_rng(0)
-    grid = np.linspace(0, 1, 48)
-    centers = rng.uniform(0.2, 0.8, size=(80, 1))
-    X = np.exp(-((grid - centers) ** 2) / 0.01) + 0.01 * rng.normal(size=(80, 48))
-    y = np.where(centers[:, 0] > 0.5, "high", "low")
-    return X, y, centers[:, 0]
+    X, centers = gaussian_peaks(80)
+    y = np.where(centers > 0.5, "high", "low")
+    return X, y, centers
 
 
 def test_classifier_learns_and_predicts(data):
     X, y, _ = data
     clf = FineTunedClassifier(
         TransformRecogEmbedder(**EMB, max_epochs=2, random_state=0),
-        head_hidden=(32,),
-        dropout=0.0,
         max_epochs=60,
-        lr=3e-3,
-        random_state=0,
+        **HEAD,
     ).fit(X, y)
     assert set(clf.classes_) == {"high", "low"}
     proba = clf.predict_proba(X)
@@ -44,11 +41,8 @@ def test_regressor_multioutput_and_scale(data):
     Y = np.column_stack([c * 100, -c])
     reg = FineTunedRegressor(
         TransformRecogEmbedder(**EMB, max_epochs=1, random_state=0),
-        head_hidden=(32,),
-        dropout=0.0,
         max_epochs=80,
-        lr=3e-3,
-        random_state=0,
+        **HEAD,
     ).fit(X, Y)
     pred = reg.predict(X)
     assert pred.shape == (80, 2)

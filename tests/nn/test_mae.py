@@ -13,16 +13,9 @@ from sklspec.nn._mae import (
     n_kept_patches,
     sincos_pos_embed_1d,
 )
+from tests._helpers import TINY_MAE
 
-TINY = dict(
-    patch_size=8,
-    embed_dim=16,
-    depth=1,
-    num_heads=2,
-    decoder_dim=16,
-    decoder_depth=1,
-    decoder_heads=2,
-)
+TINY = dict(**TINY_MAE, decoder_depth=1)
 
 
 def _mae(n_features=64, **kw):
