@@ -17,25 +17,8 @@ from sklearn.model_selection import (
 )
 from sklearn.utils.multiclass import type_of_target
 
-from ._common import (
-    _cell,
-    _check_error_score,
-    _check_estimators,
-    _error_message,
-    _fmt,
-    _format_table,
-    _from_builtin,
-    _import_pandas,
-    _infer_task,
-    _make_notifier,
-    _mean_std,
-    _Metric,
-    _metric_from_key,
-    _rank_key,
-    _Result,
-    _short_error,
-    _to_builtin,
-)
+from . import _common
+from ._common import _mean_std, _Result
 from ._metrics import get_scorer
 
 __all__ = ["ComparisonResult", "compare"]
@@ -51,7 +34,9 @@ DEFAULT_REGRESSION_SCORING = (
 )
 
 
-def _resolve_scoring(scoring, task: str) -> tuple[dict[str, Callable], list[_Metric]]:
+def _resolve_scoring(
+    scoring, task: str
+) -> tuple[dict[str, Callable], list[_common._Metric]]:
     """Turn ``scoring`` into a dict of scorers and the metrics to show."""
     if scoring is None:
         scoring = (
@@ -81,7 +66,7 @@ def _resolve_scoring(scoring, task: str) -> tuple[dict[str, Callable], list[_Met
     if not scoring:
         raise ValueError("scoring must name at least one scorer.")
     scorers = {str(k): get_scorer(v) for k, v in scoring.items()}
-    metrics = [_metric_from_key(k) for k in scorers]
+    metrics = [_common._metric_from_key(k) for k in scorers]
     names = [m.name for m in metrics]
     if len(set(names)) != len(names):
         raise ValueError(f"scoring gives several columns the same name: {names}.")
@@ -194,7 +179,7 @@ class ComparisonResult(_Result):
             self.scores_,
             key=lambda n: (
                 n in self.errors_,
-                _rank_key(self.mean(n, self.primary_), direction),
+                _common._rank_key(self.mean(n, self.primary_), direction),
             ),
         )
         self.ranking_ = order
@@ -239,19 +224,19 @@ class ComparisonResult(_Result):
             s = self.scores_[name]
             failed = name in self.errors_
             row = [str(rank) if not failed else "-", name]
-            row += ["failed" if failed else _cell(s[m]) for m in self.metrics_]
+            row += ["failed" if failed else _common._cell(s[m]) for m in self.metrics_]
             row += [
                 f"{_mean_std(s['fit_time'])[0]:.3f}" if not failed else "-",
                 f"{_mean_std(s['score_time'])[0]:.3f}" if not failed else "-",
             ]
             if any_error:
-                row.append(_short_error(self.errors_.get(name, "")))
+                row.append(_common._short_error(self.errors_.get(name, "")))
             rows.append(row)
         title = (
             f"{self.task_} comparison, {self.n_splits_} CV splits "
             f"(mean ± std over folds), ranked by {self.primary_}"
         )
-        return title + "\n" + _format_table(header, rows)
+        return title + "\n" + _common._format_table(header, rows)
 
     def to_frame(self):
         """Leaderboard as a pandas DataFrame, one row per estimator.
@@ -263,7 +248,7 @@ class ComparisonResult(_Result):
             ``<metric>_std`` for each metric, ``fit_time``, ``score_time``
             (mean seconds per fold) and ``error``.
         """
-        pd = _import_pandas()
+        pd = _common._import_pandas()
         return pd.DataFrame(self._records()).set_index("estimator")
 
     def to_dict(self) -> dict:
@@ -288,7 +273,7 @@ class ComparisonResult(_Result):
                 "score_time": _mean_std(s["score_time"])[0],
                 "error": self.errors_.get(name),
             }
-        return _to_builtin(
+        return _common._to_builtin(
             {
                 "kind": "comparison",
                 "task": self.task_,
@@ -305,7 +290,7 @@ class ComparisonResult(_Result):
     @classmethod
     def _from_dict(cls, data: dict) -> ComparisonResult:
         scores = {
-            name: {k: _from_builtin(v) for k, v in e["folds"].items()}
+            name: {k: _common._from_builtin(v) for k, v in e["folds"].items()}
             for name, e in data["estimators"].items()
         }
         errors = {n: e["error"] for n, e in data["estimators"].items() if e["error"]}
@@ -412,9 +397,9 @@ def compare(
     >>> sorted(result.scores_["dummy"])
     ['accuracy', 'balanced_accuracy', 'f1_macro', 'fit_time', 'score_time']
     """
-    estimators = _check_estimators(estimators)
-    error_score = _check_error_score(error_score)
-    task = _infer_task(y, estimators.values())
+    estimators = _common._check_estimators(estimators)
+    error_score = _common._check_error_score(error_score)
+    task = _common._infer_task(y, estimators.values())
     splits = _materialise_splits(cv, X, y, groups, task, random_state)
     scorers, metrics = _resolve_scoring(scoring, task)
     primary = metrics[0].name
@@ -423,11 +408,11 @@ def compare(
         if result["error"]:
             return f"failed ({result['error']})"
         return (
-            f"{primary}={_fmt(result['mean'][primary])} ± "
-            f"{_fmt(result['std'][primary], result['mean'][primary])}"
+            f"{primary}={_common._fmt(result['mean'][primary])} ± "
+            f"{_common._fmt(result['std'][primary], result['mean'][primary])}"
         )
 
-    notify = _make_notifier(progress, describe)
+    notify = _common._make_notifier(progress, describe)
     scores: dict[str, dict] = {}
     errors: dict[str, str] = {}
     total = len(estimators)
@@ -450,7 +435,7 @@ def compare(
         except Exception as exc:
             if error_score == "raise":
                 raise
-            errors[name] = _error_message(exc)
+            errors[name] = _common._error_message(exc)
             nan = np.full(len(splits), float(error_score))
             est_scores = {m.name: nan.copy() for m in metrics}
             est_scores["fit_time"] = np.full(len(splits), np.nan)

@@ -12,24 +12,8 @@ from sklearn.base import clone
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import _safe_indexing, check_random_state
 
-from ._common import (
-    _cell,
-    _check_error_score,
-    _check_estimators,
-    _error_message,
-    _fmt,
-    _format_table,
-    _from_builtin,
-    _import_pandas,
-    _infer_task,
-    _make_notifier,
-    _mean_std,
-    _metric_from_key,
-    _rank_key,
-    _Result,
-    _short_error,
-    _to_builtin,
-)
+from . import _common
+from ._common import _mean_std, _Result
 from ._metrics import get_scorer
 
 __all__ = ["LabelFractionResult", "accepts_unlabeled", "label_fraction_curve"]
@@ -223,7 +207,10 @@ class LabelFractionResult(_Result):
         self.draws_: list[dict] = []
         self.ranking_ = sorted(
             self.scores_,
-            key=lambda n: (n in self.errors_, _rank_key(self._overall(n), direction)),
+            key=lambda n: (
+                n in self.errors_,
+                _common._rank_key(self._overall(n), direction),
+            ),
         )
         ok = [n for n in self.ranking_ if n not in self.errors_]
         self.best_ = ok[0] if ok else None
@@ -265,9 +252,9 @@ class LabelFractionResult(_Result):
             failed = name in self.errors_
             label = name + (" *" if self.uses_unlabeled_.get(name) else "")
             row = [str(rank) if not failed else "-", label]
-            row += [_cell(v) for v in self.scores_[name]]
+            row += [_common._cell(v) for v in self.scores_[name]]
             if any_error:
-                row.append(_short_error(self.errors_.get(name, "")))
+                row.append(_common._short_error(self.errors_.get(name, "")))
             rows.append(row)
         arrow = {"max": "higher", "min": "lower", "zero": "closer to 0"}[
             self.direction_
@@ -282,7 +269,7 @@ class LabelFractionResult(_Result):
             f"{self.metric_} ({arrow} is better) vs labelled fraction, "
             f"mean ± std over {n_rep} repeats; tested on {test}"
         ]
-        table = _format_table(header, rows)
+        table = _common._format_table(header, rows)
         lines.append(table)
         if any(self.uses_unlabeled_.values()):
             lines.append(
@@ -305,7 +292,7 @@ class LabelFractionResult(_Result):
             ``<metric>_mean``, ``<metric>_std``, ``n_repeats``, ``fit_time``,
             ``uses_unlabeled``, ``transductive``, ``error``.
         """
-        pd = _import_pandas()
+        pd = _common._import_pandas()
         return pd.DataFrame(self._records())
 
     def to_dict(self) -> dict:
@@ -315,7 +302,7 @@ class LabelFractionResult(_Result):
         -------
         result : dict
         """
-        return _to_builtin(
+        return _common._to_builtin(
             {
                 "kind": "label_fraction_curve",
                 "metric": self.metric_,
@@ -345,7 +332,10 @@ class LabelFractionResult(_Result):
         # The draws are not kept by to_dict.
         ests = data["estimators"]
         return cls(
-            {n: [_from_builtin(r) for r in e["scores"]] for n, e in ests.items()},
+            {
+                n: [_common._from_builtin(r) for r in e["scores"]]
+                for n, e in ests.items()
+            },
             data["fractions"],
             data["n_labelled"],
             data["metric"],
@@ -355,7 +345,7 @@ class LabelFractionResult(_Result):
             errors={n: e["error"] for n, e in ests.items() if e["error"]},
             test_size=data["test_size"],
             fit_time={
-                n: [_from_builtin(r) for r in e["fit_time"]]
+                n: [_common._from_builtin(r) for r in e["fit_time"]]
                 for n, e in ests.items()
                 if e["fit_time"] is not None
             },
@@ -456,8 +446,8 @@ def label_fraction_curve(
     >>> [int(n) for n in res.n_labelled_]
     [15, 75]
     """
-    estimators = _check_estimators(estimators)
-    error_score = _check_error_score(error_score)
+    estimators = _common._check_estimators(estimators)
+    error_score = _common._check_error_score(error_score)
     fractions = np.atleast_1d(np.asarray(fractions, dtype=float))
     if fractions.ndim != 1 or fractions.size == 0:
         raise ValueError("fractions must be a non-empty 1-D sequence of floats.")
@@ -469,12 +459,12 @@ def label_fraction_curve(
         raise ValueError(f"n_repeats must be a positive integer, got {n_repeats!r}.")
     y_arr = np.asarray(y)
     n_samples = y_arr.shape[0]
-    task = _infer_task(y, estimators.values())
+    task = _common._infer_task(y, estimators.values())
     stratify = task == "classification" and y_arr.ndim == 1
     if scoring is None:
         scoring = "accuracy" if task == "classification" else "r2"
     key = scoring if isinstance(scoring, str) else "score"
-    metric = _metric_from_key(key)
+    metric = _common._metric_from_key(key)
     scorer = get_scorer(scoring)
 
     draws = _make_draws(y, fractions, n_repeats, test_size, stratify, random_state)
@@ -484,11 +474,12 @@ def label_fraction_curve(
         if result["error"]:
             return f"failed ({result['error']})"
         cells = ", ".join(
-            f"{100 * f:g}%: {_fmt(m)}" for f, m in zip(fractions, result["mean"])
+            f"{100 * f:g}%: {_common._fmt(m)}"
+            for f, m in zip(fractions, result["mean"])
         )
         return f"{metric.name} {cells}"
 
-    notify = _make_notifier(progress, describe)
+    notify = _common._make_notifier(progress, describe)
     scores, fit_times, errors, uses = {}, {}, {}, {}
     total = len(estimators)
     for index, (name, estimator) in enumerate(estimators.items()):
@@ -522,7 +513,7 @@ def label_fraction_curve(
             except Exception as exc:
                 if error_score == "raise":
                     raise
-                errors.setdefault(name, _error_message(exc))
+                errors.setdefault(name, _common._error_message(exc))
                 s[fi, r] = float(error_score)
         scores[name] = s
         fit_times[name] = ft
