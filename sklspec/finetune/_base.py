@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from ..nn import POOLINGS, ClassificationHead, EncoderWithHead, RegressionHead
+from ..utils._docs import fill_doc
 
 __all__ = ["FineTunedClassifier", "FineTunedRegressor"]
 
@@ -31,6 +32,69 @@ def _default_embedder():
     from ..embedders import TransformRecogEmbedder
 
     return TransformRecogEmbedder()
+
+
+# The parameters and fitted attributes the two fine-tuners share (one
+# __init__ and one fit), documented once: the lines "{parameters}" and
+# "{attributes}" of their docstrings are replaced with these texts.
+_DOC_FRAGMENTS = {
+    "parameters": """\
+pooling : {"flatten", "avg", "max", "avgmax"}, default="flatten"
+    How the encoder's feature map feeds the head.
+head_hidden : tuple of int, default=(64,)
+    Hidden widths of the head (three linear layers in all).
+dropout : float, default=0.5
+    Dropout in the head.
+freeze_encoder : bool, default=False
+    Train only the head (linear probe style); the encoder's batch-norm
+    statistics are frozen too.
+max_epochs : int, default=60
+    Fine-tuning epochs (Zhao et al.: 250).
+batch_size : int, default=32
+    Mini-batch size (Zhao et al.: 32).
+lr : float, default=1e-3
+    Adam learning rate (Zhao et al.: 1e-4).
+weight_decay : float, default=0.0
+    Adam weight decay.
+early_stopping : bool, default=False
+    Hold out ``validation_fraction`` of the labelled spectra (stratified by
+    class for the classifier) and stop when the validation loss has not
+    improved for ``patience`` epochs, restoring the best weights.
+validation_fraction : float, default=0.1
+    Share held out for early stopping.
+patience : int, default=20
+    Early-stopping patience in epochs.
+augment : int, default=0
+    Number of augmented copies of each labelled spectrum (noise, offset,
+    multiplication: label-preserving transformations of
+    :class:`~sklspec.augmentation.SpectralAugmenter`) added for fine-tuning.
+    Offset and multiplication change band heights: for regression, keep 0
+    where the target is an absolute concentration.
+device : str, default="cpu"
+    Torch device.
+random_state : int, RandomState instance or None, default=None
+    Seeds pretraining, head initialisation and shuffling; torch's global
+    random state is untouched.
+verbose : int, default=0
+    1 prints one line per epoch.
+callbacks : list of skorch callbacks or None, default=None
+    Extra skorch callbacks for fine-tuning.
+""",
+    "attributes": """\
+embedder_ : estimator
+    The (pretrained) embedder the encoder was taken from.
+pretrained_ : bool
+    Whether the encoder was pretrained (False for the random-init control).
+module_ : torch.nn.Module
+    The fine-tuned :class:`~sklspec.nn.EncoderWithHead`.
+history_ : list of dict
+    Per-epoch fine-tuning losses.
+training_summary_ : dict
+    Wall times of pretraining and fine-tuning, epochs run.
+n_features_in_ : int
+    Spectral points.
+""",
+}
 
 
 class _BaseFineTuned(BaseEstimator):
@@ -95,15 +159,33 @@ class _BaseFineTuned(BaseEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__doc__ = fill_doc(cls.__doc__, _DOC_FRAGMENTS)
+
     # -- hooks -------------------------------------------------------------
+    #: The head (called with ``in_features`` and :meth:`_n_outputs`) and the
+    #: loss (a :class:`torch.nn.Module` class) of the subclass.
+    _head_type: type
+    _loss_type: type
+
     def _encode_targets(self, y):
         raise NotImplementedError
 
-    def _make_head(self, in_features: int):
+    def _n_outputs(self) -> int:
+        """Outputs of the head (classes or targets), known after encoding y."""
         raise NotImplementedError
 
+    def _make_head(self, in_features: int):
+        return self._head_type(
+            in_features,
+            self._n_outputs(),
+            hidden=tuple(np.atleast_1d(self.head_hidden).tolist()),
+            dropout=self.dropout,
+        )
+
     def _criterion(self):
-        raise NotImplementedError
+        return self._loss_type
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, X_unlabeled=None):
@@ -285,61 +367,13 @@ class FineTunedClassifier(ClassifierMixin, _BaseFineTuned):
         - an embedder with ``max_epochs=0`` and no weights: a randomly
           initialised encoder (the "without pretraining" control);
         - None: ``TransformRecogEmbedder()`` (its CPU defaults).
-    pooling : {"flatten", "avg", "max", "avgmax"}, default="flatten"
-        How the encoder's feature map feeds the head.
-    head_hidden : tuple of int, default=(64,)
-        Hidden widths of the head (three linear layers in all).
-    dropout : float, default=0.5
-        Dropout in the head.
-    freeze_encoder : bool, default=False
-        Train only the head (linear probe style); the encoder's batch-norm
-        statistics are frozen too.
-    max_epochs : int, default=60
-        Fine-tuning epochs (paper: 250).
-    batch_size : int, default=32
-        Mini-batch size (paper: 32).
-    lr : float, default=1e-3
-        Adam learning rate (paper: 1e-4).
-    weight_decay : float, default=0.0
-        Adam weight decay.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the labelled spectra (stratified)
-        and stop when the validation loss has not improved for ``patience``
-        epochs, restoring the best weights.
-    validation_fraction : float, default=0.1
-        Share held out for early stopping.
-    patience : int, default=20
-        Early-stopping patience in epochs.
-    augment : int, default=0
-        Number of augmented copies of each labelled spectrum (noise, offset,
-        multiplication: label-preserving transformations of
-        :class:`~sklspec.augmentation.SpectralAugmenter`) added for fine-tuning.
-    device : str, default="cpu"
-        Torch device.
-    random_state : int, RandomState instance or None, default=None
-        Seeds pretraining, head initialisation and shuffling; torch's global
-        random state is untouched.
-    verbose : int, default=0
-        1 prints one line per epoch.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks for fine-tuning.
+    {parameters}
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
-    embedder_ : estimator
-        The (pretrained) embedder the encoder was taken from.
-    pretrained_ : bool
-        Whether the encoder was pretrained (False for the random-init control).
-    module_ : torch.nn.Module
-        The fine-tuned :class:`~sklspec.nn.EncoderWithHead`.
-    history_ : list of dict
-        Per-epoch fine-tuning losses.
-    training_summary_ : dict
-        Wall times of pretraining and fine-tuning, epochs run.
-    n_features_in_ : int
-        Spectral points.
+    {attributes}
 
     See Also
     --------
@@ -361,6 +395,8 @@ class FineTunedClassifier(ClassifierMixin, _BaseFineTuned):
     """
 
     _y_kw: dict = {}
+    _head_type = ClassificationHead
+    _loss_type = torch.nn.CrossEntropyLoss
 
     def _encode_targets(self, y):
         check_classification_targets(y)
@@ -368,16 +404,8 @@ class FineTunedClassifier(ClassifierMixin, _BaseFineTuned):
         self.classes_ = self._le.classes_
         return self._le.transform(y).astype(np.int64)
 
-    def _make_head(self, in_features):
-        return ClassificationHead(
-            in_features,
-            n_classes=len(self.classes_),
-            hidden=tuple(np.atleast_1d(self.head_hidden).tolist()),
-            dropout=self.dropout,
-        )
-
-    def _criterion(self):
-        return torch.nn.CrossEntropyLoss
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
 
     def decision_function(self, X):
         """Return the class logits.
@@ -452,57 +480,13 @@ class FineTunedRegressor(RegressorMixin, _BaseFineTuned):
     ----------
     embedder : embedder, FrozenEstimator or None
         Where the encoder comes from (see :class:`FineTunedClassifier`).
-    pooling : {"flatten", "avg", "max", "avgmax"}, default="flatten"
-        How the encoder's feature map feeds the head.
-    head_hidden : tuple of int, default=(64,)
-        Hidden widths of the head.
-    dropout : float, default=0.5
-        Dropout in the head.
-    freeze_encoder : bool, default=False
-        Train only the head.
-    max_epochs : int, default=60
-        Fine-tuning epochs.
-    batch_size : int, default=32
-        Mini-batch size.
-    lr : float, default=1e-3
-        Adam learning rate.
-    weight_decay : float, default=0.0
-        Adam weight decay.
-    early_stopping : bool, default=False
-        Stop on a held-out validation loss (see :class:`FineTunedClassifier`).
-    validation_fraction : float, default=0.1
-        Share held out for early stopping.
-    patience : int, default=20
-        Early-stopping patience in epochs.
-    augment : int, default=0
-        Augmented copies of each labelled spectrum (noise, offset,
-        multiplication); note that offset and multiplication change band
-        heights, so keep 0 where the target is an absolute concentration.
-    device : str, default="cpu"
-        Torch device.
-    random_state : int, RandomState instance or None, default=None
-        Seed.
-    verbose : int, default=0
-        1 prints one line per epoch.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
+    {parameters}
 
     Attributes
     ----------
-    embedder_ : estimator
-        The (pretrained) embedder the encoder was taken from.
-    pretrained_ : bool
-        Whether the encoder was pretrained.
-    module_ : torch.nn.Module
-        The fine-tuned network.
     y_mean_, y_scale_ : ndarray of shape (n_outputs,)
         Target standardisation.
-    history_ : list of dict
-        Per-epoch losses.
-    training_summary_ : dict
-        Wall times and epochs.
-    n_features_in_ : int
-        Spectral points.
+    {attributes}
 
     See Also
     --------
@@ -523,6 +507,8 @@ class FineTunedRegressor(RegressorMixin, _BaseFineTuned):
     """
 
     _y_kw: dict = {"multi_output": True, "y_numeric": True}
+    _head_type = RegressionHead
+    _loss_type = torch.nn.MSELoss
 
     def _encode_targets(self, y):
         y = np.asarray(y, dtype=np.float64)
@@ -533,16 +519,8 @@ class FineTunedRegressor(RegressorMixin, _BaseFineTuned):
         self.y_scale_ = np.where(scale > 0, scale, 1.0)
         return ((y2 - self.y_mean_) / self.y_scale_).astype(np.float32)
 
-    def _make_head(self, in_features):
-        return RegressionHead(
-            in_features,
-            n_outputs=len(self.y_mean_),
-            hidden=tuple(np.atleast_1d(self.head_hidden).tolist()),
-            dropout=self.dropout,
-        )
-
-    def _criterion(self):
-        return torch.nn.MSELoss
+    def _n_outputs(self) -> int:
+        return len(self.y_mean_)
 
     def predict(self, X):
         """Predict targets.
