@@ -7,11 +7,17 @@ preprocessing
 augmentation
     Spectral transformations for pretext tasks and data augmentation.
 baselines
-    PLS-DA, ELM, MiniRocket and the registry of baseline pipelines.
+    PLS-DA, ELM, MiniRocket.
+zoo
+    The one registry of named models (baselines and SSL pipelines).
+transfer
+    Calibration transfer between instruments: DS, PDS, Kennard-Stone.
 nn
-    Pure torch modules (encoders, heads, losses).
+    Pure torch modules (encoders, heads, losses); every pretraining network
+    follows the :class:`~sklspec.nn.PretrainingModule` protocol.
 embedders
-    scikit-learn transformers around the neural encoders.
+    scikit-learn transformers around the neural encoders (device, seeding,
+    training and inference through the one torch core, ``sklspec._torch``).
 finetune
     Fine-tuned classifiers and regressors on pretrained encoders.
 evaluation
