@@ -56,6 +56,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
+from ..utils._docs import fill_doc
 from ..utils._validation import wavelengths_from_X
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
@@ -68,6 +69,42 @@ FORMAT_VERSION = 2
 # Registry of embedder classes by name, filled by ``__init_subclass__``, so a
 # saved directory can be loaded without knowing its class beforehand.
 _EMBEDDER_REGISTRY: dict[str, type] = {}
+
+# Parameter and attribute docs that every embedder shares word for word: a
+# line "{weights}", "{device}", "{verbose}", "{callbacks}" or
+# "{attributes_in}" (last in the Attributes section) of a subclass's
+# docstring is replaced with this text. The parameters whose defaults or
+# notes differ per class (max_epochs, batch_size, lr, random_state) are
+# written out in each class.
+_DOC_FRAGMENTS = {
+    "weights": """\
+weights : str, path-like or None, default=None
+    Directory written by :meth:`save_pretrained` to start from.
+""",
+    "device": """\
+device : str, default="cpu"
+    Torch device, ``"cpu"`` or ``"cuda"`` (``"cuda:1"`` ...).
+""",
+    "verbose": """\
+verbose : int, default=0
+    0 is silent; 1 prints one line per epoch (epoch, loss, seconds).
+""",
+    "callbacks": """\
+callbacks : list of skorch callbacks or None, default=None
+    Extra skorch callbacks for training.
+""",
+    "attributes_in": """\
+n_features_in_ : int
+    Number of features (spectral points) seen during :term:`fit`.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during :term:`fit`. Defined only when `X` has
+    feature names that are all strings.
+wavelengths_in_ : ndarray of shape (`n_features_in_`,) or None
+    Wavelength axis read from the numeric string column names of a DataFrame
+    `X` at fit, else None; :meth:`transform` refuses a DataFrame on another
+    axis.
+""",
+}
 
 
 def _sha256(path: Path) -> str:
@@ -322,6 +359,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls.__doc__ = fill_doc(cls.__doc__, _DOC_FRAGMENTS)
         if not cls.__name__.startswith("_"):
             _EMBEDDER_REGISTRY[cls.__name__] = cls
 

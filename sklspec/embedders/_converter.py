@@ -92,14 +92,11 @@ class NIRtoMIRConverter(BaseEmbedder):
         Mini-batch size.
     lr : float, default=1e-3
         Adam learning rate.
-    device : str, default="cpu"
-        Torch device.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation and shuffling (and a default VAE's training).
-    verbose : int, default=0
-        1 prints one line per epoch.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
+    {verbose}
+    {callbacks}
 
     Attributes
     ----------
@@ -116,8 +113,7 @@ class NIRtoMIRConverter(BaseEmbedder):
     training_summary_ : dict
         Pairs seen, epochs, seconds, final loss, and ``mir_embedder_fitted``
         (True when the VAE was fitted here).
-    n_features_in_ : int
-        Points of the low-fidelity spectra.
+    {attributes_in}
 
     See Also
     --------

@@ -164,8 +164,7 @@ class MAEEmbedder(BaseEmbedder):
         ``"global"`` uses one mean and standard deviation of the training
         spectra (keeps offsets and gains between spectra); None: none.
         :meth:`reconstruct` returns input units in every case.
-    weights : str, path-like or None, default=None
-        Directory written by :meth:`save_pretrained` to start from.
+    {weights}
     max_epochs : int, default=30
         Pretraining epochs (MAX: 100; SMAE: 500-800).
     batch_size : int, default=64
@@ -176,14 +175,12 @@ class MAEEmbedder(BaseEmbedder):
         AdamW weight decay (MAE: 0.05; SMAE: 1e-5).
     warmup_epochs : int, default=3
         Linear warm-up epochs (shortened to ``max_epochs // 2`` if longer).
-    device : str, default="cpu"
-        Torch device.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and the masks of training, and the
         default masks of :meth:`reconstruct`; torch's global random state is
         untouched.
-    verbose : int, default=0
-        1 prints one line per epoch.
+    {verbose}
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (the learning-rate schedule is always added).
 
@@ -197,12 +194,7 @@ class MAEEmbedder(BaseEmbedder):
         Per-epoch training loss and duration.
     training_summary_ : dict
         Spectra seen, epochs, seconds, final loss.
-    n_features_in_ : int
-        Spectral points.
-    feature_names_in_ : ndarray of str
-        Column names of a DataFrame input.
-    wavelengths_in_ : ndarray or None
-        Wavelength axis read from numeric column names.
+    {attributes_in}
 
     See Also
     --------

@@ -79,23 +79,19 @@ class TransformRecogEmbedder(BaseEmbedder):
     task_weights : array-like of float or None, default=None
         Weight of each head in the loss (paper eqn 2); None weighs them
         equally.
-    weights : str, path-like or None, default=None
-        Directory written by :meth:`save_pretrained` to start from.
+    {weights}
     max_epochs : int, default=10
         Pretraining epochs (paper: 100).
     batch_size : int, default=64
         Mini-batch size (paper: 32).
     lr : float, default=1e-3
         Adam learning rate (paper: 1e-4).
-    device : str, default="cpu"
-        Torch device ("cpu", "cuda").
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds the pretext data, initialisation and shuffling; torch's global
         random state is untouched.
-    verbose : int, default=0
-        1 prints one line per epoch (epoch, loss, seconds).
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
+    {verbose}
+    {callbacks}
 
     Attributes
     ----------
@@ -107,13 +103,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         Spectra seen, epochs, seconds, final loss.
     task_names_ : tuple of str
         The heads, ``("original", *transformations)``.
-    n_features_in_ : int
-        Spectral points.
-    feature_names_in_ : ndarray of str
-        Column names of a DataFrame input.
-    wavelengths_in_ : ndarray or None
-        Wavelength axis read from numeric column names, checked in
-        :meth:`transform`.
+    {attributes_in}
 
     See Also
     --------

@@ -116,23 +116,19 @@ class VAEEmbedder(BaseEmbedder):
         standardised points plus ``beta`` times the KL divergence).
     repeat_target : {"other", "mean", "self"}, default="other"
         Target of each scan when ``groups`` is given (see above).
-    weights : str, path-like or None, default=None
-        Directory written by :meth:`save_pretrained` to start from.
+    {weights}
     max_epochs : int, default=60
         Training epochs.
     batch_size : int, default=64
         Mini-batch size.
     lr : float, default=1e-3
         Adam learning rate.
-    device : str, default="cpu"
-        Torch device.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and the reparameterisation noise;
         torch's global random state is untouched.
-    verbose : int, default=0
-        1 prints one line per epoch.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
+    {verbose}
+    {callbacks}
 
     Attributes
     ----------
@@ -143,12 +139,7 @@ class VAEEmbedder(BaseEmbedder):
     training_summary_ : dict
         Spectra seen, epochs, seconds, final loss; ``n_pairs`` (training
         pairs) and ``n_groups`` when ``groups`` was given.
-    n_features_in_ : int
-        Spectral points.
-    feature_names_in_ : ndarray of str
-        Column names of a DataFrame input.
-    wavelengths_in_ : ndarray or None
-        Wavelength axis read from numeric column names.
+    {attributes_in}
 
     See Also
     --------
