@@ -315,6 +315,29 @@ def load_pretrained(path):
     return _EMBEDDER_REGISTRY[name].from_pretrained(path)
 
 
+class _ReconstructionScoreMixin:
+    """``score_samples`` of the embedders that define ``reconstruction_error``."""
+
+    def score_samples(self, X):
+        """Negative reconstruction error: higher for typical spectra.
+
+        scikit-learn's convention for ``score_samples`` (as in
+        :class:`~sklearn.ensemble.IsolationForest`): the lower, the more
+        abnormal. Equal to ``-reconstruction_error(X)`` with its defaults.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_spectra, n_points)
+            Spectra.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_spectra,)
+            ``-reconstruction_error(X)``.
+        """
+        return -self.reconstruction_error(X)
+
+
 class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Base class of the neural spectral embedders.
 

@@ -17,7 +17,7 @@ from ..nn._mae import (
     MAELoss,
     MaskedAutoencoder1d,
 )
-from ._base import BaseEmbedder
+from ._base import BaseEmbedder, _ReconstructionScoreMixin
 
 __all__ = ["MAE_PRESETS", "MAEEmbedder"]
 
@@ -94,7 +94,7 @@ class _WarmupCosine:
         return 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-class MAEEmbedder(BaseEmbedder):
+class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     """Self-supervised masked-autoencoder embedder (MAE on spectra; MAX, SMAE).
 
     The masked autoencoder of He et al. (2022) on 1-D spectra, as used by MAX
@@ -490,21 +490,3 @@ class MAEEmbedder(BaseEmbedder):
             X, "reconstruction_error", n_repeats, mask_ratio, random_state
         )
         return out.astype(np.float64)
-
-    def score_samples(self, X):
-        """Negative reconstruction error: higher for typical spectra.
-
-        scikit-learn's convention for ``score_samples`` (as in
-        :class:`~sklearn.ensemble.IsolationForest`): the lower, the more
-        abnormal. Equal to ``-reconstruction_error(X)`` with its defaults.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_spectra, n_points)
-            Spectra.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_spectra,)
-        """
-        return -self.reconstruction_error(X)

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from .._torch import predict
 from ..nn import ForwardLoss, SpectralVAE
 from ..nn._vae import ARCHITECTURES
-from ._base import BaseEmbedder
+from ._base import BaseEmbedder, _ReconstructionScoreMixin
 
 __all__ = ["VAEEmbedder", "repeat_pairs"]
 
@@ -79,7 +79,7 @@ def repeat_pairs(groups, repeat_target: str = "other"):
     return order[src_sorted], order[partner]
 
 
-class VAEEmbedder(BaseEmbedder):
+class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     """Variational autoencoder embedder for spectra, with scan-repeat augmentation.
 
     Stage 1 of the SSML framework of Sun et al. (2025): a VAE trained on
@@ -332,18 +332,3 @@ class VAEEmbedder(BaseEmbedder):
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         rec = self.inverse_transform(self._embed(X))
         return np.sqrt(np.mean((rec.astype(np.float64) - X) ** 2, axis=1))
-
-    def score_samples(self, X):
-        """Negative reconstruction error (sklearn convention: higher = more normal).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_spectra, n_points)
-            Spectra.
-
-        Returns
-        -------
-        score : ndarray of shape (n_spectra,)
-            ``-reconstruction_error(X)``.
-        """
-        return -self.reconstruction_error(X)
