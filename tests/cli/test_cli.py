@@ -163,6 +163,7 @@ def _threads_in_fresh_process(env_extra):
     return out.stdout.split()
 
 
+@pytest.mark.slow
 def test_thread_policy_sets_torch_threads_before_torch_starts():
     assert _threads_in_fresh_process({"SKLSPEC_THREADS": "1"}) == ["1", "1"]
     # the user's own OMP_NUM_THREADS wins; "all" switches the policy off

@@ -226,6 +226,7 @@ def test_ssl_models_use_class_defaults_and_settings(quick):
     assert isinstance(tuned.embedder, TransformRecogEmbedder)
 
 
+@pytest.mark.slow
 def test_X_unlabeled_pretrains_each_embedder_once(pool, count_pretraining):
     from sklspec.embedders import MAEEmbedder, VAEEmbedder
 
