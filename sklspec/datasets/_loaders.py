@@ -1,4 +1,5 @@
-"""Loaders for spectra stored as ``.npz`` (sklspec schema) or wide ``.csv``."""
+"""Loaders for spectra stored as ``.npz`` (sklspec schema), wide ``.csv`` or
+instrument files (through :mod:`sklspec.io`)."""
 
 from __future__ import annotations
 
@@ -98,6 +99,12 @@ def _resolve(path, data_home) -> Path:
             else "No data sets found there."
         )
     )
+
+
+def _is_instrument_source(path) -> bool:
+    from ..io._references import is_instrument_source
+
+    return is_instrument_source(path)
 
 
 def _scalar_str(value) -> str:
@@ -249,8 +256,17 @@ def _load_csv(path: Path, target):
     return X, y, wavelengths, "unknown", target_names, columns, descr
 
 
-def load_spectra(path, *, target=None, data_home=None) -> Bunch:
-    """Load spectra from an ``.npz``, a wide ``.csv``, a folder or a data set name.
+def load_spectra(
+    path,
+    *,
+    target=None,
+    data_home=None,
+    references=None,
+    key="file",
+    block=None,
+    resample=False,
+) -> Bunch:
+    """Load spectra from an ``.npz``, a wide ``.csv``, instrument files or a name.
 
     ``path`` may be:
 
@@ -270,7 +286,18 @@ def load_spectra(path, *, target=None, data_home=None) -> Bunch:
       columns are metadata (e.g. ``sample_id``, ``y``, ``split``). Without
       ``target``, a column named ``y`` (else ``target``) is the target.
       Numeric metadata become float arrays, others string arrays; empty
-      cells are NaN.
+      cells are NaN;
+    - instrument files (Bruker OPUS, JCAMP-DX, SPC, ASD, Renishaw WDF; needs
+      ``pip install "sklspec[io]"``): one file, a folder of them (holding no
+      ``.npz``) or a glob, read with :func:`sklspec.io.read_spectra`, with
+      reference values from the CSV ``references``: one row per sample, the
+      column named by ``key`` identifies the spectra, the other columns are
+      targets and metadata (numeric or string, as for a wide CSV). Without
+      ``target``, the column ``y`` (else ``target``, else every numeric
+      column but ``key``, ``split``, ``fold`` and the group columns) is ``y``.
+      Every spectrum needs a row; rows without a spectrum are left out. The
+      Bunch also has ``kind``, ``axis_kind``, ``metadata`` and ``files`` of
+      :func:`sklspec.io.read_spectra`.
 
     Parameters
     ----------
@@ -283,6 +310,20 @@ def load_spectra(path, *, target=None, data_home=None) -> Bunch:
         2-D ``y``. Default: the stored ``y``.
     data_home : str or path-like, optional
         Folder where data set names are looked up.
+    references : str or path-like, optional
+        For instrument files: a CSV of reference values keyed by ``key``.
+    key : str, default="file"
+        The column of ``references`` that identifies each spectrum, matched
+        against: ``"file"``, the file name (``"s01.0"``; without extension,
+        ``"s01"`` matches every ``s01.*``, e.g. repeated OPUS scans);
+        ``"sample_id"`` (``name#i`` for the i-th spectrum of a multi-spectrum
+        file); or a metadata field of the files such as ``"sample_name"``.
+    block : str, optional
+        For instrument files: the OPUS block or ASD quantity (see
+        :func:`sklspec.io.read_spectrum`).
+    resample : bool or array-like, default=False
+        For instrument files on different axes (see
+        :func:`sklspec.io.read_spectra`).
 
     Returns
     -------
@@ -306,7 +347,9 @@ def load_spectra(path, *, target=None, data_home=None) -> Bunch:
         If nothing is found at ``path`` or under that name in the data folder.
     ValueError
         If the npz has no ``X``, the CSV has no spectral column, or
-        ``target`` is unknown (the message lists the available ones).
+        ``target`` is unknown (the message lists the available ones); for
+        instrument files also :class:`sklspec.io.SpectrumFileError`, and a
+        spectrum without a row in ``references``.
 
     Examples
     --------
@@ -323,6 +366,17 @@ def load_spectra(path, *, target=None, data_home=None) -> Bunch:
     >>> data.groups_name, data.groups.tolist()
     ('batch', [1, 1, 2, 2])
     """
+    if references is not None or _is_instrument_source(path):
+        from ..io._references import load_instrument_spectra
+
+        return load_instrument_spectra(
+            path,
+            target=target,
+            references=references,
+            key=key,
+            block=block,
+            resample=resample,
+        )
     file = _resolve(path, data_home)
     if file.suffix.lower() == ".csv":
         X, y, wl, unit, target_names, extras, descr = _load_csv(file, target)
