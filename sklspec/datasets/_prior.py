@@ -190,8 +190,15 @@ def _peak_density(eta, fwhm):
 class SpectralPrior:
     """A seeded, vectorised, streaming prior of NIR, MIR/FTIR and Raman spectra.
 
-    See the module documentation (:mod:`sklspec.datasets._prior`, reproduced in
-    the user guide) for the generative model. Every spectrum of a batch comes
+    The generative model, vectorised over the spectra of a batch: per block
+    of `spectra_per_library` spectra a regime and a random library of
+    Thompson-Cox-Hastings pseudo-Voigt bands; Dirichlet (or log-normal)
+    concentrations and Beer-Lambert mixing; per instrument (and per view) a
+    range, a native point density and a Gaussian line shape applied
+    analytically to the band widths; per spectrum a shift and stretch,
+    EMSC-like scatter (gain, offset, slope, curvature; fluorescence for
+    Raman) and heteroscedastic noise. The user guide (Data sets) gives the
+    details. Every spectrum of a batch comes
     out on `n_points` evenly spaced points over its own nominal range,
     reported in ``axis_range`` with its ``unit`` (nm for NIR, cm-1 for MIR and
     Raman).
