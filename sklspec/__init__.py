@@ -23,7 +23,10 @@ finetune
 evaluation
     ``compare``, label-fraction curves, spectroscopy scorers.
 datasets
-    Synthetic generators and loaders for the npz / CSV schema.
+    Synthetic generators (incl. the spectral prior) and loaders for the npz /
+    CSV schema and folders of instrument files.
+io
+    Readers for instrument files (OPUS, JCAMP-DX, SPC, ASD, WDF; extra ``io``).
 """
 
 from ._version import __version__

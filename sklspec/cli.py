@@ -150,7 +150,19 @@ def _load(args):
             f"labelled + {n_unlabeled} unlabelled"
         )
         return X, y, None, X_unlabeled, name
-    bunch = _read(args.data, target=args.target)
+    bunch = _read(
+        args.data,
+        target=args.target,
+        references=args.references,
+        key=args.key,
+        resample=args.resample,
+    )
+    if bunch.get("y") is None:
+        raise CLIError(
+            f"{args.data} holds spectra without target values: for a folder of "
+            "instrument files give --references refs.csv (one row of reference "
+            "values per file) and --target NAME."
+        )
     y = np.asarray(bunch.y)
     if y.ndim == 2:
         if y.shape[1] != 1:
@@ -183,11 +195,11 @@ def _load(args):
     return X, y, groups, X_unlabeled, str(args.data)
 
 
-def _read(path, target=None):
+def _read(path, target=None, **options):
     from .datasets import load_spectra
 
     try:
-        return load_spectra(path, target=target)
+        return load_spectra(path, target=target, **options)
     except (FileNotFoundError, KeyError, ValueError) as exc:
         raise CLIError(exc.args[0] if exc.args else str(exc)) from exc
 
@@ -331,10 +343,28 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--data",
             required=data_required,
-            help="npz file/folder of the sklspec schema, wide CSV, or a data set "
-            "name found under $SKLSPEC_DATA",
+            help="npz file/folder of the sklspec schema, wide CSV, a data set "
+            "name found under $SKLSPEC_DATA, or a folder/glob of instrument "
+            "files (OPUS, JCAMP-DX, SPC, ASD, WDF; with --references)",
         )
         p.add_argument("--target", help="target column / key (default: y)")
+        p.add_argument(
+            "--references",
+            help="CSV of reference values for a folder of instrument files, "
+            "one row per file (see --key)",
+        )
+        p.add_argument(
+            "--key",
+            default="file",
+            help="column of --references that names the spectrum: 'file' (file "
+            "name, with or without extension, the default) or 'sample_id'",
+        )
+        p.add_argument(
+            "--resample",
+            action="store_true",
+            help="put instrument files on different axes onto the first file's "
+            "axis instead of refusing them",
+        )
         p.add_argument("--task", choices=TASKS, help="default: inferred from y")
         p.add_argument("--groups", help="key of group labels for grouped CV")
         p.add_argument("--cv", type=int, default=5, help="outer folds (default 5)")

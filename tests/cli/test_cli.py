@@ -171,3 +171,38 @@ def test_thread_policy_sets_torch_threads_before_torch_starts():
         {"SKLSPEC_THREADS": "1", "OMP_NUM_THREADS": "2"}
     ) == ["None", "2"]
     assert _threads_in_fresh_process({"SKLSPEC_THREADS": "all"})[0] == "None"
+
+
+# eight copies of one scan: PLS warns about the constant spectra, as it should
+@pytest.mark.filterwarnings("ignore")
+def test_compare_on_a_folder_of_instrument_files(tmp_path, capsys):
+    import importlib.util
+    import shutil
+    from pathlib import Path
+
+    samples = Path(
+        os.environ.get(
+            "SKLSPEC_IO_SAMPLES",
+            Path(__file__).resolve().parents[2].parent / "shared" / "io-samples",
+        )
+    )
+    source = samples / "v7sample00000.asd"
+    if not source.is_file() or importlib.util.find_spec("pyASDReader") is None:
+        pytest.skip("needs shared/io-samples and the io extra (pyASDReader)")
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    rows = ["file,protein"]
+    for i in range(8):
+        shutil.copy(source, folder / f"s{i}.asd")
+        rows.append(f"s{i},{rng.normal():.3f}")
+    (tmp_path / "refs.csv").write_text("\n".join(rows) + "\n")
+    out_dir = tmp_path / "out"
+    args = ["compare", "--data", str(folder), "--models", "PLSR", "--cv", "2"]
+    args += ["--output", str(out_dir)]
+    assert main(args) == 2  # reference values are needed for a folder of files
+    assert "reference" in capsys.readouterr().err
+    args += ["--references", str(tmp_path / "refs.csv"), "--target", "protein"]
+    assert main(args) == 0
+    payload = json.loads((out_dir / "results.json").read_text())
+    assert payload["task"] == "regression" and payload["n_spectra"] == 8
