@@ -238,11 +238,11 @@ model_ : object
     The latent model fitted on all calibration spectra.
 n_components_ : int
     Number of components used.
-mean_ : ndarray of shape (n_features_in_,)
+mean_ : ndarray of shape (`n_features_in_`,)
     Mean calibration spectrum.
-loadings_ : ndarray of shape (n_features_in_, n_components_)
+loadings_ : ndarray of shape (`n_features_in_`, `n_components_`)
     Loadings :math:`P`.
-score_variance_ : ndarray of shape (n_components_,)
+score_variance_ : ndarray of shape (`n_components_`,)
     Variance :math:`\\lambda_a` of the calibration scores.
 t2_limit_, q_limit_ : float
     The ``1 - alpha`` quantiles of the cross-validated T² and Q (the two
