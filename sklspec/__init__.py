@@ -12,6 +12,9 @@ zoo
     The one registry of named models (baselines and SSL pipelines).
 transfer
     Calibration transfer between instruments: DS, PDS, Kennard-Stone.
+domain
+    Applicability domain: T² / Q on PCA or PLS, embedding distances,
+    reconstruction error, thresholds at a false-alarm rate.
 nn
     Pure torch modules (encoders, heads, losses); every pretraining network
     follows the :class:`~sklspec.nn.PretrainingModule` protocol.
