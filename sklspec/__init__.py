@@ -30,6 +30,9 @@ datasets
     CSV schema and folders of instrument files.
 io
     Readers for instrument files (OPUS, JCAMP-DX, SPC, ASD, WDF; extra ``io``).
+conformal
+    Conformal prediction intervals and sets around any pipeline (MAPIE; extra
+    ``conformal``).
 """
 
 from ._version import __version__
