@@ -7,6 +7,11 @@
     (and a PNG chart when matplotlib is installed) in an output folder.
 ``sklspec compare --data PATH --target NAME``
     The same on a user's file (npz schema or wide CSV).
+
+Both also report the applicability domain (``--no-domain`` turns it off): a
+:class:`sklspec.domain.PCAOutlierDetector` (Hotelling T² and Q combined,
+``alpha=0.05``) fitted on the spectra of each training fold counts the test
+spectra of that fold that fall outside it.
 ``sklspec models``
     The model names available in this environment.
 """
@@ -248,6 +253,98 @@ def _plot(frame, metric: str, path: Path) -> bool:
     return True
 
 
+def _domain_components(n_train: int, n_points: int, wanted: int) -> int:
+    """``wanted`` components, or fewer where a training fold cannot hold them."""
+    inner_train = n_train - int(np.ceil(n_train / 5))  # the detector's 5-fold CV
+    return max(1, min(wanted, n_points - 1, inner_train - 1))
+
+
+def domain_report(X, splits, *, n_components: int = 10, alpha: float = 0.05):
+    """How many test spectra of each fold lie outside the training domain.
+
+    For every ``(train, test)`` split a
+    :class:`sklspec.domain.PCAOutlierDetector` (``statistic="combined"``:
+    Hotelling T² plus Q-residual, the total distance of DD-SIMCA) is fitted
+    on the training spectra and counts the test spectra it flags (``predict
+    == -1``). Spectra like the training ones are flagged at about the
+    false-alarm rate ``alpha``; many more means the test folds hold spectra
+    the training folds do not represent (another instrument, batch, scale).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_points)
+        The spectra, as given to the models.
+    splits : list of (train, test) index arrays
+        The cross-validation folds (``ComparisonResult.splits_``).
+    n_components : int, default=10
+        PCA components, lowered where a training fold holds too few spectra
+        or the spectra too few points.
+    alpha : float, default=0.05
+        False-alarm rate of the detector.
+
+    Returns
+    -------
+    report : dict
+        ``detector`` (a description), ``alpha``, ``n_components`` (per
+        fold), ``folds`` (one dict per fold: ``fold``, ``n_test``,
+        ``n_outside``, ``fraction_outside``), totals ``n_test``,
+        ``n_outside``, ``fraction_outside``; or ``error`` (str) when no
+        detector could be fitted.
+    """
+    import warnings
+
+    from .domain import PCAOutlierDetector
+
+    X = np.asarray(X, dtype=float)
+    folds, components = [], []
+    try:
+        for i, (train, test) in enumerate(splits):
+            k = _domain_components(len(train), X.shape[1], n_components)
+            detector = PCAOutlierDetector(
+                n_components=k, statistic="combined", alpha=alpha, random_state=0
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # small folds
+                outside = int((detector.fit(X[train]).predict(X[test]) == -1).sum())
+            components.append(k)
+            folds.append(
+                {
+                    "fold": i,
+                    "n_test": int(len(test)),
+                    "n_outside": outside,
+                    "fraction_outside": outside / max(len(test), 1),
+                }
+            )
+    except ValueError as exc:
+        return {"error": str(exc)}
+    n_test = sum(f["n_test"] for f in folds)
+    n_outside = sum(f["n_outside"] for f in folds)
+    return {
+        "detector": "PCAOutlierDetector(statistic='combined') fitted on each "
+        "training fold's spectra",
+        "alpha": alpha,
+        "n_components": components,
+        "folds": folds,
+        "n_test": n_test,
+        "n_outside": n_outside,
+        "fraction_outside": n_outside / max(n_test, 1),
+    }
+
+
+def _domain_line(report: dict) -> str:
+    if "error" in report:
+        return f"applicability domain: not computed ({report['error']})"
+    ks = sorted(set(report["n_components"]))
+    per_fold = ", ".join(str(f["n_outside"]) for f in report["folds"])
+    return (
+        f"applicability domain (PCA T² + Q, {'/'.join(map(str, ks))} components, "
+        f"alpha {report['alpha']:g}, fitted on each training fold): "
+        f"{report['n_outside']} of {report['n_test']} test spectra "
+        f"({100 * report['fraction_outside']:.1f} %) outside, per fold "
+        f"{per_fold}; about {100 * report['alpha']:g} % are expected by chance"
+    )
+
+
 def _run_compare(args, command: str) -> int:
     from .evaluation import compare
 
@@ -282,8 +379,15 @@ def _run_compare(args, command: str) -> int:
         random_state=args.random_state,
         error_score=np.nan,
     )
+    domain = (
+        domain_report(X, result.splits_, n_components=args.domain_components)
+        if args.domain
+        else None
+    )
     wall = time.perf_counter() - t0
     print(result)
+    if domain is not None:
+        print(_domain_line(domain))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     result.to_csv(out / "results.csv")
@@ -298,6 +402,7 @@ def _run_compare(args, command: str) -> int:
         "wall_seconds": round(wall, 2),
         "machine": _machine(),
         "results": result.to_dict(),
+        "domain": domain,
     }
     (out / "results.json").write_text(json.dumps(payload, indent=2, default=str))
     written = ["results.csv", "results.json"]
@@ -386,6 +491,20 @@ def build_parser() -> argparse.ArgumentParser:
             help="extra unlabelled spectra (same schema and axis) used only to "
             "pretrain the self-supervised models",
         )
+        p.add_argument(
+            "--domain",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="report how many test spectra of each fold lie outside the "
+            "applicability domain of its training spectra (PCA T² + Q, alpha "
+            "0.05; default: on)",
+        )
+        p.add_argument(
+            "--domain-components",
+            type=int,
+            default=10,
+            help="PCA components of the applicability-domain check (default 10)",
+        )
         p.add_argument("--n-samples", type=int, default=300, help=argparse.SUPPRESS)
         p.add_argument("--n-unlabeled", type=int, default=600, help=argparse.SUPPRESS)
 
@@ -465,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_models(args)
         if args.cv < 2:
             raise CLIError("--cv must be at least 2.")
+        if args.domain_components < 1:
+            raise CLIError("--domain-components must be at least 1.")
         return _run_compare(args, command)
     except CLIError as exc:
         print(f"sklspec: error: {exc}", file=sys.stderr)

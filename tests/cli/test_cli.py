@@ -206,3 +206,43 @@ def test_compare_on_a_folder_of_instrument_files(tmp_path, capsys):
     assert main(args) == 0
     payload = json.loads((out_dir / "results.json").read_text())
     assert payload["task"] == "regression" and payload["n_spectra"] == 8
+
+
+def test_compare_reports_the_applicability_domain(tmp_path, capsys):
+    # two batches; batch b looks like another instrument (a baseline and a band
+    # batch a never had), so with grouped 2-fold CV the fold trained on a
+    # flags (nearly) every b spectrum, while the domain check itself costs a PCA
+    d = make_spectra(n_samples=80, n_wavelengths=64, random_state=1)
+    X = d.X.copy()
+    batch = np.array(["a"] * 50 + ["b"] * 30)
+    band = 0.05 * np.exp(-0.5 * ((np.arange(64) - 40) / 3.0) ** 2)
+    X[50:] += 0.2 + band
+    path = tmp_path / "two_batches.npz"
+    np.savez(path, X=X, wavelengths=d.wavelengths, y=d.y, batch=batch)
+    out_dir = tmp_path / "out"
+    base = ["compare", "--data", str(path), "--models", "PLS-DA", "--cv", "2"]
+    assert main([*base, "--groups", "batch", "--output", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    line = [ln for ln in out.splitlines() if ln.startswith("applicability domain")]
+    assert len(line) == 1 and "test spectra" in line[0]
+    assert out.index("PLS-DA") < out.index("applicability domain")  # after the board
+    domain = json.loads((out_dir / "results.json").read_text())["domain"]
+    assert domain["alpha"] == 0.05 and len(domain["folds"]) == 2
+    assert domain["n_test"] == 80
+    assert domain["n_outside"] == sum(f["n_outside"] for f in domain["folds"])
+    by_size = {f["n_test"]: f for f in domain["folds"]}
+    assert by_size[30]["fraction_outside"] >= 0.9  # batch b, trained on a
+    assert f"{domain['n_outside']} of 80 test spectra" in line[0]
+
+    # ordinary shuffled folds of one population: about alpha flagged
+    one = make_spectra(n_samples=120, n_wavelengths=64, random_state=2)
+    np.savez(path, X=one.X, wavelengths=one.wavelengths, y=one.y)
+    assert main([*base, "--cv", "3", "--output", str(out_dir)]) == 0
+    capsys.readouterr()
+    domain = json.loads((out_dir / "results.json").read_text())["domain"]
+    assert domain["n_test"] == 120 and domain["fraction_outside"] < 0.2
+
+    # --no-domain: nothing computed, nothing printed
+    assert main([*base, "--no-domain", "--output", str(out_dir)]) == 0
+    assert "applicability domain" not in capsys.readouterr().out
+    assert json.loads((out_dir / "results.json").read_text())["domain"] is None
