@@ -257,6 +257,8 @@ def test_every_public_estimator_is_checked():
         "PLSOutlierDetector",
         "EmbeddingDistanceDetector",
         "ReconstructionErrorDetector",
+        "ConformalRegressor",
+        "ConformalClassifier",
     }
     assert expected <= set(ESTIMATORS)
 
