@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/transform_recog.py
 	$(PY) benchmarks/mae.py
 	$(PY) benchmarks/vae_converter.py
+	$(PY) benchmarks/trust.py
 
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache
