@@ -2,7 +2,7 @@
 
 Writes ``benchmarks/results/mae.md`` and ``.json``::
 
-    python benchmarks/mae.py          # about 15-20 min on 2 CPU cores
+    python benchmarks/mae.py          # about 13 min on 2 CPU cores
     python benchmarks/mae.py --smoke  # well under a minute
 
 Every MAE is ``MAEEmbedder`` with its class defaults (bar the patch size on

@@ -2,7 +2,7 @@
 
 Writes ``benchmarks/results/transform_recog.md`` and ``.json``::
 
-    python benchmarks/transform_recog.py          # about 20 min on 2 CPU cores
+    python benchmarks/transform_recog.py          # about 16 min on 2 CPU cores
     python benchmarks/transform_recog.py --smoke  # well under a minute
 
 Every model is the library's: the baselines of ``sklspec.zoo`` (each tuned by

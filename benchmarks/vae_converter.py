@@ -2,7 +2,7 @@
 
 Writes ``benchmarks/results/vae_converter.md`` and ``.json``::
 
-    python benchmarks/vae_converter.py          # about 15 min on 2 CPU cores
+    python benchmarks/vae_converter.py          # about 6 min on 2 CPU cores
     python benchmarks/vae_converter.py --smoke  # well under a minute
 
 ``VAEEmbedder`` and ``NIRtoMIRConverter`` run with their class defaults;
