@@ -41,6 +41,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/mae.py
 	$(PY) benchmarks/vae_converter.py
 	$(PY) benchmarks/trust.py
+	$(PY) benchmarks/defaults.py
+	$(PY) benchmarks/prior.py
+	$(PY) benchmarks/threads.py
 
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache
