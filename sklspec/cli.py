@@ -517,6 +517,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _busy_cpus(interval: float = 0.25) -> float:
+    """Cores that other processes keep busy right now (Linux ``/proc/stat``).
+
+    Two readings ``interval`` seconds apart (this process sleeps between
+    them); 0 where ``/proc/stat`` cannot be read. Unlike the load average it
+    does not lag: a job that has just finished no longer counts.
+    """
+
+    def read():
+        with open("/proc/stat") as f:
+            fields = [float(v) for v in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = read()
+        time.sleep(interval)
+        total1, idle1 = read()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    elapsed = total1 - total0
+    if elapsed <= 0:
+        return 0.0
+    return (1.0 - (idle1 - idle0) / elapsed) * (os.cpu_count() or 1)
+
+
 def _apply_thread_policy() -> int | None:
     """Choose the threads of this process before torch or BLAS start.
 
@@ -525,9 +551,10 @@ def _apply_thread_policy() -> int | None:
     each slows the other far more than its fair share
     (``benchmarks/results/threads.md``). The ``sklspec`` command therefore
     (unless ``SKLSPEC_THREADS=all``) lets idle OpenMP threads sleep
-    (``OMP_WAIT_POLICY=PASSIVE``) and uses only the cores the machine's
-    load leaves free, or ``SKLSPEC_THREADS=N`` threads. Variables the user
-    set (``OMP_NUM_THREADS`` ...) win. Library code never changes them.
+    (``OMP_WAIT_POLICY=PASSIVE``) and uses only the cores that other
+    processes leave free at start-up, or ``SKLSPEC_THREADS=N`` threads.
+    Variables the user set (``OMP_NUM_THREADS`` ...) win. Library code never
+    changes them.
 
     Returns
     -------
@@ -541,13 +568,11 @@ def _apply_thread_policy() -> int | None:
     if "torch" in sys.modules:  # too late: torch has started its threads
         return None
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if "OMP_NUM_THREADS" in os.environ:
+        return None
     n_cpus = os.cpu_count() or 1
     if policy == "auto":
-        try:
-            busy = int(os.getloadavg()[0] + 0.5)
-        except OSError:  # pragma: no cover - no load average on this OS
-            busy = 0
-        n_threads = max(1, n_cpus - busy)
+        n_threads = max(1, n_cpus - int(_busy_cpus() + 0.5))
     else:
         try:
             n_threads = max(1, int(policy))
@@ -555,8 +580,6 @@ def _apply_thread_policy() -> int | None:
             raise CLIError(
                 f"SKLSPEC_THREADS={policy!r}: use 'auto', 'all' or a number of threads."
             ) from None
-    if "OMP_NUM_THREADS" in os.environ:
-        return None
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(n_threads))
     return n_threads

@@ -246,3 +246,20 @@ def test_compare_reports_the_applicability_domain(tmp_path, capsys):
     assert main([*base, "--no-domain", "--output", str(out_dir)]) == 0
     assert "applicability domain" not in capsys.readouterr().out
     assert json.loads((out_dir / "results.json").read_text())["domain"] is None
+
+
+def test_busy_cpus_sees_another_busy_process():
+    from sklspec.cli import _busy_cpus
+
+    idle = _busy_cpus()
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        import time
+
+        time.sleep(0.3)
+        busy = _busy_cpus(0.5)
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert 0.0 <= idle <= (os.cpu_count() or 1)
+    assert busy >= 0.7  # one core spinning
