@@ -193,6 +193,51 @@ class _ConformalBase(BaseEstimator):
             )
         return check_cv(self.cv, y, classifier=classifier)
 
+    def _fit_mapie(
+        self,
+        X,
+        y,
+        groups,
+        estimator,
+        *,
+        classifier: bool,
+        split_cls,
+        cross_cls,
+        score,
+        split_kwargs=None,
+        cross_kwargs=None,
+        check_fitted=None,
+    ):
+        """Fit and calibrate ``split_cls`` or ``cross_cls`` per ``method``."""
+        if self.method == "split":
+            train, cal = self._split(X, y, groups, stratify=classifier)
+            self.estimator_ = clone(estimator).fit(_safe_indexing(X, train), y[train])
+            if check_fitted is not None:
+                check_fitted(self.estimator_)
+            split = split_cls(
+                self.estimator_,
+                confidence_level=self._levels_,
+                conformity_score=score,
+                prefit=True,
+                **(split_kwargs or {}),
+            )
+            self.mapie_ = _conformalize(split, _safe_indexing(X, cal), y[cal])
+            self.n_calibration_ = len(cal)
+        else:
+            self._check_n_scores(len(y), "the training set")
+            self.estimator_ = None
+            self.mapie_ = cross_cls(
+                clone(estimator),
+                confidence_level=self._levels_,
+                conformity_score=score,
+                cv=self._cv_object(y, classifier=classifier),
+                random_state=self.random_state,
+                **(cross_kwargs or {}),
+            ).fit_conformalize(X, y, groups=groups)
+            self.n_calibration_ = len(y)
+        self._record_input(X)
+        return self
+
     def _record_input(self, X):
         for name in ("n_features_in_", "feature_names_in_"):
             self.__dict__.pop(name, None)
@@ -341,32 +386,17 @@ class ConformalRegressor(RegressorMixin, _ConformalBase):
             if self.estimator is None
             else (self.estimator)
         )
-        score = self.conformity_score or "absolute"
-        if self.method == "split":
-            train, cal = self._split(X, y, groups, stratify=False)
-            self.estimator_ = clone(estimator).fit(_safe_indexing(X, train), y[train])
-            split = regression.SplitConformalRegressor(
-                self.estimator_,
-                confidence_level=self._levels_,
-                conformity_score=score,
-                prefit=True,
-            )
-            self.mapie_ = _conformalize(split, _safe_indexing(X, cal), y[cal])
-            self.n_calibration_ = len(cal)
-        else:
-            self._check_n_scores(len(y), "the training set")
-            self.estimator_ = None
-            self.mapie_ = regression.CrossConformalRegressor(
-                clone(estimator),
-                confidence_level=self._levels_,
-                conformity_score=score,
-                method="plus",
-                cv=self._cv_object(y, classifier=False),
-                random_state=self.random_state,
-            ).fit_conformalize(X, y, groups=groups)
-            self.n_calibration_ = len(y)
-        self._record_input(X)
-        return self
+        return self._fit_mapie(
+            X,
+            y,
+            groups,
+            estimator,
+            classifier=False,
+            split_cls=regression.SplitConformalRegressor,
+            cross_cls=regression.CrossConformalRegressor,
+            score=self.conformity_score or "absolute",
+            cross_kwargs={"method": "plus"},
+        )
 
     def predict(self, X):
         """Point predictions (CV+: the mean of the fold models).
@@ -499,43 +529,32 @@ class ConformalClassifier(ClassifierMixin, _ConformalBase):
             raise ValueError(
                 f"ConformalClassifier needs a classifier; got {estimator!r}."
             )
-        score = self.conformity_score or "lac"
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(
                 "ConformalClassifier needs at least 2 classes; got "
                 f"{len(self.classes_)} class."
             )
-        if self.method == "split":
-            train, cal = self._split(X, y, groups, stratify=True)
-            self.estimator_ = clone(estimator).fit(_safe_indexing(X, train), y[train])
-            if len(self.estimator_.classes_) != len(self.classes_):
+
+        def check_classes(fitted):
+            if len(fitted.classes_) != len(self.classes_):
                 raise ValueError(
                     "the training part of the split lacks some classes; use a "
                     "smaller calibration_size or method='cv_plus'."
                 )
-            split = classification.SplitConformalClassifier(
-                self.estimator_,
-                confidence_level=self._levels_,
-                conformity_score=score,
-                prefit=True,
-                random_state=self.random_state,
-            )
-            self.mapie_ = _conformalize(split, _safe_indexing(X, cal), y[cal])
-            self.n_calibration_ = len(cal)
-        else:
-            self._check_n_scores(len(y), "the training set")
-            self.estimator_ = None
-            self.mapie_ = classification.CrossConformalClassifier(
-                clone(estimator),
-                confidence_level=self._levels_,
-                conformity_score=score,
-                cv=self._cv_object(y, classifier=True),
-                random_state=self.random_state,
-            ).fit_conformalize(X, y, groups=groups)
-            self.n_calibration_ = len(y)
-        self._record_input(X)
-        return self
+
+        return self._fit_mapie(
+            X,
+            y,
+            groups,
+            estimator,
+            classifier=True,
+            split_cls=classification.SplitConformalClassifier,
+            cross_cls=classification.CrossConformalClassifier,
+            score=self.conformity_score or "lac",
+            split_kwargs={"random_state": self.random_state},
+            check_fitted=check_classes,
+        )
 
     def predict(self, X):
         """Most probable class of each spectrum.

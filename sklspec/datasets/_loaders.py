@@ -199,7 +199,12 @@ def _parse_float(text: str):
         return None
 
 
-def _load_csv(path: Path, target):
+def _read_csv_rows(path: Path):
+    """The stripped header and the non-empty body rows of a delimited file.
+
+    The dialect (comma, semicolon or tab) is sniffed; every row must have as
+    many cells as the header.
+    """
     with open(path, newline="", encoding="utf-8-sig") as fh:
         sample = fh.read(4096)
         fh.seek(0)
@@ -212,11 +217,15 @@ def _load_csv(path: Path, target):
         raise ValueError(f"{str(path)!r} needs a header row and at least one row.")
     header = [h.strip() for h in rows[0]]
     body = rows[1:]
-    width = len(header)
-    if any(len(r) != width for r in body):
+    if any(len(r) != len(header) for r in body):
         raise ValueError(
-            f"{str(path)!r}: every row must have {width} cells like the header."
+            f"{str(path)!r}: every row must have {len(header)} cells like the header."
         )
+    return header, body
+
+
+def _load_csv(path: Path, target):
+    header, body = _read_csv_rows(path)
     spec_cols = [i for i, h in enumerate(header) if _parse_float(h) is not None]
     if not spec_cols:
         raise ValueError(

@@ -6,7 +6,6 @@ files (a folder of them, one file or a glob) and/or ``references=``.
 
 from __future__ import annotations
 
-import csv
 import glob
 import os
 from pathlib import Path
@@ -43,22 +42,10 @@ def is_instrument_source(path) -> bool:
 
 
 def _read_csv(path: Path):
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [r for r in csv.reader(fh, dialect) if r]
-    if len(rows) < 2:
-        raise ValueError(f"{str(path)!r} needs a header row and at least one row.")
-    header = [h.strip() for h in rows[0]]
-    if any(len(r) != len(header) for r in rows[1:]):
-        raise ValueError(
-            f"{str(path)!r}: every row must have {len(header)} cells like the header."
-        )
-    return header, [[c.strip() for c in r] for r in rows[1:]]
+    from ..datasets._loaders import _read_csv_rows
+
+    header, body = _read_csv_rows(path)
+    return header, [[c.strip() for c in r] for r in body]
 
 
 def _column(values: list[str]) -> np.ndarray:
