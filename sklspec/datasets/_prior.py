@@ -43,6 +43,8 @@ import numbers
 import numpy as np
 from sklearn.utils import Bunch
 
+from ._synthetic import _check_positive_int as _int
+
 __all__ = ["REGIMES", "SpectralPrior", "make_prior_spectra"]
 
 _LN2 = np.log(2.0)
@@ -55,58 +57,33 @@ _G0 = np.sqrt(4.0 * _LN2 / np.pi)  # peak of an area-1 Gaussian of FWHM 1
 # probability ``anchor_prob``), scatter sds (gain in log units, offset, slope,
 # curvature), noise (sigma0 log-uniform range, sigma1), shift sd (axis units),
 # stretch sd (relative) and, for Raman, the fluorescence amplitude range.
+# One row per parameter, one column per regime (nir, mir, raman).
+# fmt: off
+_REGIME_TABLE: tuple[tuple, ...] = (
+    ("unit", "nm", "cm-1", "cm-1"),
+    ("axis", (800.0, 2500.0), (400.0, 4000.0), (150.0, 3400.0)),
+    ("n_bands", (3, 8), (4, 14), (3, 12)),
+    ("fwhm", (25.0, 120.0), (6.0, 40.0), (3.0, 18.0)),
+    ("lorentz", (0.0, 0.4), (0.3, 0.9), (0.8, 1.0)),
+    ("resolution", (2.0, 16.0), (1.0, 8.0), (2.0, 10.0)),
+    ("anchors",
+     (1200.0, 1450.0, 1730.0, 1940.0, 2100.0, 2310.0),
+     (3350.0, 2930.0, 2860.0, 1740.0, 1650.0, 1450.0, 1050.0),
+     (520.0, 1000.0, 1300.0, 1450.0, 1600.0, 2900.0)),
+    ("anchor_sd", 50.0, 40.0, 30.0),
+    ("anchor_prob", 0.7, 0.5, 0.4),
+    ("scatter", (0.15, 0.1, 0.1, 0.05), (0.1, 0.02, 0.03, 0.02),
+     (0.3, 0.01, 0.01, 0.01)),
+    ("sigma0", (2e-4, 2e-3), (2e-4, 2e-3), (2e-3, 1e-2)),
+    ("sigma1", 0.003, 0.003, 0.01),
+    ("shift", 1.0, 0.5, 1.5),
+    ("stretch", 5e-4, 2e-4, 3e-4),
+    ("fluorescence", (0.0, 0.0), (0.0, 0.0), (0.5, 20.0)),
+)
+# fmt: on
 REGIMES: dict[str, dict] = {
-    "nir": dict(
-        unit="nm",
-        axis=(800.0, 2500.0),
-        n_bands=(3, 8),
-        fwhm=(25.0, 120.0),
-        lorentz=(0.0, 0.4),
-        resolution=(2.0, 16.0),
-        anchors=(1200.0, 1450.0, 1730.0, 1940.0, 2100.0, 2310.0),
-        anchor_sd=50.0,
-        anchor_prob=0.7,
-        scatter=(0.15, 0.1, 0.1, 0.05),
-        sigma0=(2e-4, 2e-3),
-        sigma1=0.003,
-        shift=1.0,
-        stretch=5e-4,
-        fluorescence=(0.0, 0.0),
-    ),
-    "mir": dict(
-        unit="cm-1",
-        axis=(400.0, 4000.0),
-        n_bands=(4, 14),
-        fwhm=(6.0, 40.0),
-        lorentz=(0.3, 0.9),
-        resolution=(1.0, 8.0),
-        anchors=(3350.0, 2930.0, 2860.0, 1740.0, 1650.0, 1450.0, 1050.0),
-        anchor_sd=40.0,
-        anchor_prob=0.5,
-        scatter=(0.1, 0.02, 0.03, 0.02),
-        sigma0=(2e-4, 2e-3),
-        sigma1=0.003,
-        shift=0.5,
-        stretch=2e-4,
-        fluorescence=(0.0, 0.0),
-    ),
-    "raman": dict(
-        unit="cm-1",
-        axis=(150.0, 3400.0),
-        n_bands=(3, 12),
-        fwhm=(3.0, 18.0),
-        lorentz=(0.8, 1.0),
-        resolution=(2.0, 10.0),
-        anchors=(520.0, 1000.0, 1300.0, 1450.0, 1600.0, 2900.0),
-        anchor_sd=30.0,
-        anchor_prob=0.4,
-        scatter=(0.3, 0.01, 0.01, 0.01),
-        sigma0=(2e-3, 1e-2),
-        sigma1=0.01,
-        shift=1.5,
-        stretch=3e-4,
-        fluorescence=(0.5, 20.0),
-    ),
+    name: {row[0]: row[i] for row in _REGIME_TABLE}
+    for i, name in enumerate(("nir", "mir", "raman"), start=1)
 }
 _REGIME_NAMES = tuple(REGIMES)
 
@@ -129,16 +106,6 @@ def _generator(random_state) -> np.random.Generator:
         "random_state must be None, an int, a numpy SeedSequence, RandomState or "
         f"Generator, got {random_state!r}."
     )
-
-
-def _int(value, name: str, minimum: int = 1) -> int:
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < minimum
-    ):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _nonneg(value, name: str) -> float:
