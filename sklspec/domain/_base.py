@@ -48,6 +48,13 @@ calibration_scores_ : ndarray of shape (n_calibration,)
     Out-of-sample statistic of every calibration spectrum (higher: less
     typical), from which the threshold was taken.
 """,
+    "attributes_input": """\
+n_features_in_ : int
+    Number of features (spectral points) seen during :term:`fit`.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during :term:`fit`. Defined only when `X` has
+    feature names that are all strings.
+""",
 }
 
 

@@ -251,11 +251,7 @@ t2_limit_, q_limit_ : float
 t2_scale_, q_scale_, t2_dof_, q_dof_ : float
     :math:`h_0, q_0, N_h, N_q` of the combined statistic.
 {attributes_threshold}
-n_features_in_ : int
-    Number of features (spectral points) seen during :term:`fit`.
-feature_names_in_ : ndarray of shape (`n_features_in_`,)
-    Names of features seen during :term:`fit`. Defined only when `X` has
-    feature names that are all strings.
+{attributes_input}
 """
 
 

@@ -64,11 +64,7 @@ class ReconstructionErrorDetector(_BaseDetector):
         The fitted embedder (the same object for a
         :class:`~sklearn.frozen.FrozenEstimator`).
     {attributes_threshold}
-    n_features_in_ : int
-        Number of features (spectral points) seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
+    {attributes_input}
 
     See Also
     --------
