@@ -550,29 +550,32 @@ def _apply_thread_policy() -> int | None:
     threads spin while they wait: with another busy process on the machine
     each slows the other far more than its fair share
     (``benchmarks/results/threads.md``). The ``sklspec`` command therefore
-    (unless ``SKLSPEC_THREADS=all``) lets idle OpenMP threads sleep
-    (``OMP_WAIT_POLICY=PASSIVE``) and uses only the cores that other
-    processes leave free at start-up, or ``SKLSPEC_THREADS=N`` threads.
+    (unless ``SKLSPEC_THREADS=all``) checks at start-up whether other
+    processes keep cores busy; if so (or with ``SKLSPEC_THREADS=N``) it uses
+    only the free cores (or N threads) and lets idle OpenMP threads sleep
+    (``OMP_WAIT_POLICY=PASSIVE``). On an idle machine it changes nothing.
     Variables the user set (``OMP_NUM_THREADS`` ...) win. Library code never
     changes them.
 
     Returns
     -------
     n_threads : int or None
-        The thread count chosen, None when the policy is off or the user's
-        own setting stands.
+        The thread count chosen; None when the policy is off, the machine is
+        idle, or the user's own setting stands.
     """
     policy = os.environ.get("SKLSPEC_THREADS", "auto").strip().lower()
     if policy == "all":
         return None
     if "torch" in sys.modules:  # too late: torch has started its threads
         return None
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    if "OMP_NUM_THREADS" in os.environ:
-        return None
     n_cpus = os.cpu_count() or 1
     if policy == "auto":
-        n_threads = max(1, n_cpus - int(_busy_cpus() + 0.5))
+        busy = int(_busy_cpus() + 0.5)
+        if busy == 0:
+            # an idle machine: spinning OpenMP threads are fastest alone
+            # (passive waiting costs a lone run ~45 %, threads.md)
+            return None
+        n_threads = max(1, n_cpus - busy)
     else:
         try:
             n_threads = max(1, int(policy))
@@ -580,6 +583,9 @@ def _apply_thread_policy() -> int | None:
             raise CLIError(
                 f"SKLSPEC_THREADS={policy!r}: use 'auto', 'all' or a number of threads."
             ) from None
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if "OMP_NUM_THREADS" in os.environ:
+        return None
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, str(n_threads))
     return n_threads
