@@ -137,8 +137,10 @@ def seeded(seed: int):
     >>> bool(a == b), bool((torch.random.get_rng_state() == before).all())
     (True, True)
     """
+    # every CUDA device where CUDA exists: torch.manual_seed also (lazily)
+    # seeds CUDA, so forking only initialised devices would leak the seed
     devices = (
-        list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+        list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
     )
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(int(seed))
