@@ -31,6 +31,7 @@ from sklearn.utils import check_random_state
 
 __all__ = [
     "derive_seed",
+    "n_rows",
     "predict",
     "predict_iter",
     "resolve_device",
@@ -148,7 +149,8 @@ def seeded(seed: int):
 
 
 # ---------------------------------------------------------------- training
-def _n_rows(X) -> int:
+def n_rows(X) -> int:
+    """Rows of an array or of a dict of arrays sharing their first axis."""
     # X may be a dict of arrays (skorch passes its keys to forward): count
     # its rows, not its keys
     return len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
@@ -249,7 +251,7 @@ def train_module(
     from skorch import NeuralNet
     from skorch.callbacks import PrintLog, ProgressBar
 
-    n = _n_rows(X)
+    n = n_rows(X)
     batch_size = min(batch_size, n)
     # BatchNorm cannot train on a batch of one sample: drop such a last batch.
     drop_last = n > batch_size and n % batch_size == 1

@@ -608,9 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = "sklspec " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
-        _apply_thread_policy()
-        if args.command == "models":
+        if args.command == "models":  # lists names: no torch, no threads
             return _cmd_models(args)
+        _apply_thread_policy()
         if args.cv < 2:
             raise CLIError("--cv must be at least 2.")
         if args.domain_components < 1:

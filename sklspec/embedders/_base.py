@@ -53,7 +53,14 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._torch import derive_seed, predict, resolve_device, seeded, train_module
+from .._torch import (
+    derive_seed,
+    n_rows,
+    predict,
+    resolve_device,
+    seeded,
+    train_module,
+)
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
 from ..utils._docs import fill_doc
@@ -512,8 +519,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return {}
 
     def _train(self, module, X, y, seed: int):
-        n_train = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
-        options = {"callbacks": self.callbacks, **self._train_options(n_train)}
+        options = {"callbacks": self.callbacks, **self._train_options(n_rows(X))}
         return train_module(
             module,
             X,
