@@ -2,6 +2,9 @@
 
 - :func:`make_spectra`: NIR-like Beer-Lambert mixtures with scatter, baseline,
   shifts and heteroscedastic noise, for classification or regression.
+- :func:`make_demo_scene`: the scene of ``sklspec demo``: few labelled
+  spectra and a large unlabelled pool, classes set by a non-linear rule on
+  two constituents whose bands hide under major ones, strong scatter.
 - :func:`make_paired_spectra`: the same samples seen by a NIR-like and a
   MIR-like instrument.
 - :class:`SpectralPrior` / :func:`make_prior_spectra`: a seeded, vectorised,
@@ -12,6 +15,7 @@
 - :func:`list_datasets`: the names available in the data folder.
 """
 
+from ._demo import make_demo_scene
 from ._loaders import list_datasets, load_spectra
 from ._prior import SpectralPrior, make_prior_spectra
 from ._synthetic import make_paired_spectra, make_spectra
@@ -20,6 +24,7 @@ __all__ = [
     "SpectralPrior",
     "list_datasets",
     "load_spectra",
+    "make_demo_scene",
     "make_paired_spectra",
     "make_prior_spectra",
     "make_spectra",
