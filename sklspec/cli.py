@@ -1,10 +1,17 @@
 """The ``sklspec`` command line.
 
 ``sklspec demo``
-    The main job on the embedded default: a synthetic NIR-like set (or
-    ``--data PATH``), every baseline and embedder pipeline compared in
-    cross-validation on the same folds, a leaderboard on screen and CSV / JSON
-    (and a PNG chart when matplotlib is installed) in an output folder.
+    The main job on the embedded default: the scene of
+    :func:`sklspec.datasets.make_demo_scene` (120 labelled NIR-like spectra
+    whose classes follow a non-linear rule hidden under scatter, plus an
+    unlabelled pool for pretraining; or ``--data PATH``), every baseline and
+    embedder pipeline compared in cross-validation on the same folds, a
+    leaderboard with the chance level on screen and CSV / JSON (and a PNG
+    chart when matplotlib is installed) in an output folder; then a
+    label-fraction curve (accuracy with 5, 10, 20, 50 and 100 % of the labels
+    of each training fold, 3 folds) of MiniRocket, PLS-DA and, when the zoo
+    has it, the shipped pretrained encoder ``sklspec-base`` under a linear
+    head (``--curve-models``, ``--no-curve``).
 ``sklspec compare --data PATH --target NAME``
     The same on a user's file (npz schema or wide CSV).
 
@@ -32,6 +39,9 @@ import numpy as np
 from ._version import __version__
 
 TASKS = ("classification", "regression")
+#: Sizes of the demo scene of ``sklspec demo`` (``--n-samples``,
+#: ``--n-unlabeled``).
+DEMO_N_LABELED, DEMO_N_UNLABELED = 120, 3000
 
 
 class CLIError(Exception):
@@ -137,9 +147,21 @@ def _wrap(pipeline, grid, inner_cv: int, task: str):
 
 def _load(args):
     """Return X, y, groups, X_unlabeled and a description of the source."""
-    from .datasets import make_spectra
+    from .datasets import make_demo_scene, make_spectra
 
-    if args.data is None:
+    if args.data is None and (args.task or "classification") == "classification":
+        scene = make_demo_scene(
+            n_labeled=args.n_samples,
+            n_unlabeled=args.n_unlabeled,
+            random_state=args.random_state,
+        )
+        name = (
+            f"make_demo_scene(random_state={args.random_state}): {args.n_samples} "
+            f"labelled + {args.n_unlabeled} unlabelled"
+        )
+        X_unlabeled = scene.X_unlabeled if args.n_unlabeled else None
+        return scene.X, scene.y, None, X_unlabeled, name
+    if args.data is None:  # the regression demo: make_spectra
         n_unlabeled = args.n_unlabeled
         bunch = make_spectra(
             n_samples=args.n_samples + n_unlabeled,
@@ -231,13 +253,44 @@ def _machine() -> dict:
     }
 
 
-def _plot(frame, metric: str, path: Path) -> bool:
+def _pyplot():
+    """``matplotlib.pyplot`` on the Agg backend, or None without matplotlib."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        return None
+    return plt
+
+
+def _chance_level(y, task: str) -> dict | None:
+    """The majority-class rate of ``y`` (classification), else None."""
+    if task != "classification":
+        return None
+    classes, counts = np.unique(np.asarray(y), return_counts=True)
+    k = int(np.argmax(counts))
+    return {
+        "accuracy": float(counts[k] / counts.sum()),
+        "rule": "majority-class rate",
+        "majority_class": classes[k].item(),
+        "n_majority": int(counts[k]),
+        "n_spectra": int(counts.sum()),
+    }
+
+
+def _chance_line(chance: dict) -> str:
+    return (
+        f"chance level (majority-class rate): accuracy {chance['accuracy']:.3f} "
+        f"(class {chance['majority_class']}: {chance['n_majority']} of "
+        f"{chance['n_spectra']} spectra)"
+    )
+
+
+def _plot(frame, metric: str, path: Path, chance: float | None = None) -> bool:
+    plt = _pyplot()
+    if plt is None:
         return False
     mean_col, std_col = f"{metric}_mean", f"{metric}_std"
     if mean_col not in frame:
@@ -245,8 +298,234 @@ def _plot(frame, metric: str, path: Path) -> bool:
     frame = frame.sort_values(mean_col)
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(frame) + 1.2))
     ax.barh(frame.index.astype(str), frame[mean_col], xerr=frame.get(std_col))
+    if chance is not None:
+        ax.axvline(
+            chance, color="0.3", linestyle="--", label=f"chance level ({chance:.2f})"
+        )
+        ax.legend(
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            fontsize="small",
+            frameon=False,
+        )
     ax.set_xlabel(f"{metric} (mean ± std over folds)")
     ax.set_title("sklspec leaderboard")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+#: The labelled fractions of the demo's label-fraction curve (of each
+#: training fold's labelled spectra).
+CURVE_FRACTIONS = (0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def _curve_names(task: str, names: list[str] | None) -> list[str]:
+    """The models of the label-fraction curve: ``names``, or the default set.
+
+    The default is MiniRocket (when aeon is installed), PLS-DA (PLSR for
+    regression) and the shipped pretrained encoder ``"sklspec-base"`` under a
+    linear head, when the zoo has it.
+    """
+    available = _model_names(task)
+    if names:
+        return _select(available, names)
+    linear = "PLS-DA" if task == "classification" else "PLSR"
+    return [n for n in ("MiniRocket", linear, "sklspec-base") if n in available]
+
+
+def _fit_on_few(pipeline, grid, X, y, *, inner_cv: int, task: str, random_state):
+    """Fit ``pipeline`` on a (possibly tiny) labelled subset.
+
+    The grid is searched with an inner CV of ``inner_cv`` folds, or fewer
+    where the subset's smallest class (its size, for regression) cannot
+    hold them; below two folds the pipeline keeps its own defaults.
+    """
+    import warnings
+
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+
+    estimator = clone(pipeline)
+    if grid:
+        if task == "classification":
+            folds = min(inner_cv, int(np.unique(y, return_counts=True)[1].min()))
+            splitter, scoring = StratifiedKFold, "accuracy"
+        else:
+            folds = min(inner_cv, len(y) // 2)
+            splitter, scoring = KFold, "r2"
+        if folds >= 2:
+            cv = splitter(folds, shuffle=True, random_state=random_state)
+            estimator = GridSearchCV(estimator, grid, cv=cv, scoring=scoring)
+    with warnings.catch_warnings():
+        # grid points that a tiny subset cannot fit (more neighbours or
+        # components than spectra) fail and are skipped, with a warning each
+        warnings.simplefilter("ignore", UserWarning)
+        return estimator.fit(X, y)
+
+
+def label_fraction_report(
+    models: dict,
+    X,
+    y,
+    *,
+    task: str,
+    fractions=CURVE_FRACTIONS,
+    cv: int = 3,
+    inner_cv: int = 3,
+    random_state: int = 0,
+    progress: bool = True,
+):
+    """The demo's label-fraction curve: scores vs the fraction of labels used.
+
+    The labelled spectra are split in ``cv`` folds (stratified for
+    classification); for each fold, every model is fitted on ``fraction``
+    of the other folds' spectra (a stratified draw with at least one
+    spectrum per class, as in :func:`sklspec.evaluation.label_fraction_curve`;
+    ``1.0`` is all of them; never fewer spectra than classes, or than two for
+    regression) and scored on the held-out fold. All models see
+    the same draws. Unlike :func:`~sklspec.evaluation.label_fraction_curve`,
+    whose fractions are of all samples and exclude 1, the fractions here are
+    of each training part, up to all of it.
+
+    Parameters
+    ----------
+    models : dict
+        Name -> ``(pipeline, param_grid)``, as :func:`available_models`
+        returns; grids are searched by :func:`_fit_on_few`.
+    X : ndarray of shape (n_samples, n_points)
+        The labelled spectra.
+    y : ndarray of shape (n_samples,)
+        Their targets.
+    task : {"classification", "regression"}
+        The task.
+    fractions : sequence of float, default=CURVE_FRACTIONS
+        Fractions of each training part, in ``(0, 1]``.
+    cv : int, default=3
+        Folds; each is one repeat of the curve.
+    inner_cv : int, default=3
+        Folds of the inner grid search (fewer on tiny subsets).
+    random_state : int, default=0
+        Seeds the folds and the draws.
+    progress : bool, default=True
+        Print a line per model to stderr.
+
+    Returns
+    -------
+    result : sklspec.evaluation.LabelFractionResult
+        Scores of shape (n_fractions, cv) per model; ``n_labelled_`` is the
+        mean number of labelled spectra at each fraction; failures are
+        recorded in ``errors_`` (their scores are NaN).
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    from .evaluation import LabelFractionResult
+    from .evaluation._label_fraction import _draw_labelled
+
+    X, y = np.asarray(X), np.asarray(y)
+    stratify = task == "classification"
+    splitter = (StratifiedKFold if stratify else KFold)(
+        cv, shuffle=True, random_state=random_state
+    )
+    splits = list(splitter.split(X, y))
+    metric = "accuracy" if task == "classification" else "r2"
+    draws = []  # draws[fold][fraction] -> labelled indices
+    for k, (train, _) in enumerate(splits):
+        # at least one spectrum per class (two spectra for regression)
+        n_min = len(np.unique(y[train])) if stratify else 2
+        row = []
+        for i, f in enumerate(fractions):
+            n_lab = max(n_min, int(round(f * len(train))))
+            if n_lab >= len(train):
+                row.append(np.sort(train))
+            else:
+                rng = np.random.RandomState([random_state, k, i])
+                row.append(_draw_labelled(rng, train, y[train], n_lab, stratify))
+        draws.append(row)
+    n_labelled = [
+        int(round(np.mean([len(draws[k][i]) for k in range(cv)])))
+        for i in range(len(fractions))
+    ]
+    scores, errors, fit_time = {}, {}, {}
+    for index, (name, (pipeline, grid)) in enumerate(models.items()):
+        start = time.perf_counter()
+        s = np.full((len(fractions), cv), np.nan)
+        ft = np.full((len(fractions), cv), np.nan)
+        for k, (_, test) in enumerate(splits):
+            for i in range(len(fractions)):
+                lab = draws[k][i]
+                try:
+                    t0 = time.perf_counter()
+                    fitted = _fit_on_few(
+                        pipeline,
+                        grid,
+                        X[lab],
+                        y[lab],
+                        inner_cv=inner_cv,
+                        task=task,
+                        random_state=random_state,
+                    )
+                    ft[i, k] = time.perf_counter() - t0
+                    s[i, k] = fitted.score(X[test], y[test])
+                except Exception as exc:  # recorded, the demo goes on
+                    errors.setdefault(name, f"{type(exc).__name__}: {exc}")
+        scores[name], fit_time[name] = s, ft
+        if progress:
+            cells = ", ".join(
+                f"{100 * f:g}%: {np.nanmean(row):.3f}"
+                if np.isfinite(row).any()
+                else f"{100 * f:g}%: -"
+                for f, row in zip(fractions, s)
+            )
+            state = f"failed ({errors[name]})" if name in errors else metric
+            print(
+                f"[curve {index + 1}/{len(models)}] {name}: {state} {cells} "
+                f"({time.perf_counter() - start:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    return LabelFractionResult(
+        scores,
+        fractions,
+        n_labelled,
+        metric,
+        errors=errors,
+        test_size=f"1/{cv}",
+        fit_time=fit_time,
+    )
+
+
+def _plot_curve(result, path: Path, chance: float | None = None) -> bool:
+    plt = _pyplot()
+    if plt is None:
+        return False
+    percent = 100 * result.fractions_
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for name in result.ranking_:
+        s = np.ma.masked_invalid(result.scores_[name])
+        if s.mask.all():
+            continue
+        mean = s.mean(axis=1).filled(np.nan)
+        std = s.std(axis=1).filled(np.nan)
+        (line,) = ax.plot(percent, mean, marker="o", label=name)
+        ax.fill_between(
+            percent, mean - std, mean + std, color=line.get_color(), alpha=0.15
+        )
+    if chance is not None:
+        ax.axhline(
+            chance, color="0.3", linestyle="--", label=f"chance level ({chance:.2f})"
+        )
+    ax.set_xscale("log")
+    ax.set_xticks(percent)
+    ax.set_xticklabels(
+        [f"{p:g}%\n(n={n})" for p, n in zip(percent, result.n_labelled_)]
+    )
+    ax.minorticks_off()
+    ax.set_xlabel("labels used (% of each training fold)")
+    ax.set_ylabel(f"{result.metric_} (mean ± std over folds)")
+    ax.set_title("sklspec label-fraction curve")
+    ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -384,10 +663,19 @@ def _run_compare(args, command: str) -> int:
         if args.domain
         else None
     )
-    wall = time.perf_counter() - t0
+    chance = _chance_level(y, task)
+    chance_accuracy = None if chance is None else chance["accuracy"]
     print(result)
+    if chance is not None:
+        print(_chance_line(chance))
     if domain is not None:
         print(_domain_line(domain))
+    curve = None
+    if getattr(args, "curve", False):
+        curve = _run_curve(args, models, X, y, task, X_unlabeled)
+        print(f"\nlabel-fraction curve ({', '.join(curve.scores_)}):")
+        print(curve)
+    wall = time.perf_counter() - t0
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     result.to_csv(out / "results.csv")
@@ -402,23 +690,64 @@ def _run_compare(args, command: str) -> int:
         "wall_seconds": round(wall, 2),
         "machine": _machine(),
         "results": result.to_dict(),
+        "chance_level": chance,
         "domain": domain,
     }
-    (out / "results.json").write_text(json.dumps(payload, indent=2, default=str))
     written = ["results.csv", "results.json"]
+    if curve is not None:
+        curve.to_csv(out / "label_fraction.csv")
+        written.append("label_fraction.csv")
+        if _plot_curve(curve, out / "label_fraction.png", chance_accuracy):
+            written.append("label_fraction.png")
+        payload["label_fraction"] = curve.to_dict()
     try:
         frame = result.to_frame()
     except ImportError:
         frame = None
     if frame is not None:
         metric = "accuracy" if task == "classification" else "r2"
-        if _plot(frame, metric, out / "leaderboard.png"):
+        if _plot(frame, metric, out / "leaderboard.png", chance_accuracy):
             written.append("leaderboard.png")
+    payload["files"] = written
+    (out / "results.json").write_text(json.dumps(payload, indent=2, default=str))
     print(
         f"\nwrote {', '.join(written)} to {out}/ in {wall:.1f} s",
         file=sys.stderr,
     )
     return 0
+
+
+def _run_curve(args, models, X, y, task, X_unlabeled):
+    """The demo's label-fraction curve, reusing the leaderboard's models."""
+    names = _curve_names(task, args.curve_models)
+    extra = [n for n in names if n not in models]
+    built = dict(models)
+    if extra:
+        built.update(
+            available_models(
+                task,
+                random_state=args.random_state,
+                quick=args.quick,
+                X_unlabeled=X_unlabeled,
+                names=extra,
+                verbose=1,
+            )
+        )
+    print(
+        f"label-fraction curve: {', '.join(names)} on "
+        f"{', '.join(f'{100 * f:g}' for f in CURVE_FRACTIONS)} % of the labels "
+        f"of each training fold, {args.curve_cv}-fold",
+        file=sys.stderr,
+    )
+    return label_fraction_report(
+        {n: built[n] for n in names},
+        X,
+        y,
+        task=task,
+        cv=args.curve_cv,
+        inner_cv=args.inner_cv,
+        random_state=args.random_state,
+    )
 
 
 def _cmd_models(args) -> int:
@@ -505,11 +834,59 @@ def build_parser() -> argparse.ArgumentParser:
             default=10,
             help="PCA components of the applicability-domain check (default 10)",
         )
-        p.add_argument("--n-samples", type=int, default=300, help=argparse.SUPPRESS)
-        p.add_argument("--n-unlabeled", type=int, default=600, help=argparse.SUPPRESS)
+        # the sizes of the demo scene (without --data); unused by compare
+        p.add_argument(
+            "--n-samples",
+            type=int,
+            default=DEMO_N_LABELED,
+            help=argparse.SUPPRESS
+            if data_required
+            else "without --data: labelled spectra of the demo scene "
+            f"(default {DEMO_N_LABELED}, balanced classes)",
+        )
+        p.add_argument(
+            "--n-unlabeled",
+            type=int,
+            default=DEMO_N_UNLABELED,
+            help=argparse.SUPPRESS
+            if data_required
+            else "without --data: unlabelled spectra of the demo scene, the "
+            f"pool the self-supervised models pretrain on (default "
+            f"{DEMO_N_UNLABELED})",
+        )
 
-    demo = sub.add_parser("demo", help="the main job on the embedded default data")
+    demo = sub.add_parser(
+        "demo",
+        help="the main job on the embedded default data",
+        description="Compare every model on the demo scene of "
+        "sklspec.datasets.make_demo_scene (or --data), then draw a "
+        "label-fraction curve. Without --data: 3 classes set by a non-linear "
+        "rule on two constituents whose bands hide under major ones, strong "
+        "scatter, few labels and an unlabelled pool for pretraining. The "
+        "defaults (quick schedules, 5 folds, a 3-fold curve of three models) "
+        "finish in about three minutes on 2 CPU cores.",
+    )
     common(demo, data_required=False)
+    demo.add_argument(
+        "--curve",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the leaderboard, score models trained on 5, 10, 20, 50 and "
+        "100 %% of the labels of each training fold (label_fraction.csv / .png; "
+        "default: on)",
+    )
+    demo.add_argument(
+        "--curve-models",
+        nargs="+",
+        help="models of the label-fraction curve (default: MiniRocket, PLS-DA "
+        "and the pretrained encoder sklspec-base when available)",
+    )
+    demo.add_argument(
+        "--curve-cv",
+        type=int,
+        default=3,
+        help="folds of the label-fraction curve, one repeat each (default 3)",
+    )
     compare_p = sub.add_parser("compare", help="compare every model on your data")
     common(compare_p, data_required=True)
     models = sub.add_parser("models", help="list the available model names")
@@ -615,6 +992,10 @@ def main(argv: list[str] | None = None) -> int:
             raise CLIError("--cv must be at least 2.")
         if args.domain_components < 1:
             raise CLIError("--domain-components must be at least 1.")
+        if getattr(args, "curve", False) and args.curve_cv < 2:
+            raise CLIError("--curve-cv must be at least 2.")
+        if args.data is None and (args.n_samples < 3 or args.n_unlabeled < 0):
+            raise CLIError("--n-samples must be at least 3, --n-unlabeled >= 0.")
         return _run_compare(args, command)
     except CLIError as exc:
         print(f"sklspec: error: {exc}", file=sys.stderr)

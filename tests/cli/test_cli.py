@@ -75,6 +75,7 @@ def test_demo_with_ssl_pretrained_on_unlabelled_pool(tmp_path, capsys):
             "SSL-CNN embedding + linear",
             "--cv",
             "2",
+            "--no-curve",
             "--output",
             str(tmp_path),
         ]
