@@ -15,6 +15,10 @@ stands on the four pieces here, so no other file writes a batched
 :func:`train_module`
     Train a module with a skorch ``NeuralNet`` (progress bar, history,
     divergence check).
+:func:`train_stream`
+    Train a module on an endless stream of batches for a number of optimiser
+    steps (pretraining on a generated prior), with atomic checkpoints, exact
+    resume, a progress bar and the same divergence check.
 :func:`predict_iter` and :func:`predict`
     Batched inference in eval mode under ``no_grad``, numpy out (the role of
     skorch's ``NeuralNet.forward_iter``).
@@ -37,6 +41,7 @@ __all__ = [
     "resolve_device",
     "seeded",
     "train_module",
+    "train_stream",
 ]
 
 
@@ -289,6 +294,199 @@ def train_module(
             "lower lr or standardise the spectra (e.g. SNV) first."
         )
     return net.module_, history
+
+
+def _save_checkpoint(path, state: dict) -> None:
+    """Write ``state`` with :func:`torch.save` atomically (temp file, rename)."""
+    import os
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def _warmup_cosine(step: int, warmup: int, total: int) -> float:
+    """Learning-rate factor: linear warm-up, then cosine decay to 0."""
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.5 * (1.0 + float(np.cos(np.pi * min(1.0, progress))))
+
+
+def train_stream(
+    module: torch.nn.Module,
+    loss_fn: Callable,
+    batch_at: Callable[[int], object],
+    *,
+    n_steps: int,
+    lr: float,
+    device="cpu",
+    seed: int = 0,
+    weight_decay: float = 0.05,
+    warmup_steps: int = 0,
+    grad_clip: float | None = 1.0,
+    checkpoint=None,
+    checkpoint_every: int = 0,
+    resume: bool = False,
+    log_every: int = 50,
+    verbose: int = 0,
+    desc: str = "pretraining",
+):
+    """Train ``module`` for ``n_steps`` optimiser steps on a stream of batches.
+
+    The batch of step ``k`` is ``batch_at(k)`` and torch is seeded with
+    ``seed + k`` before it (dropout, masking), so a run resumed from a
+    checkpoint continues exactly as the uninterrupted run would. AdamW with
+    linear warm-up and cosine decay; nothing but the logged history is kept
+    between steps, so memory stays flat however long the run.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The initialised module (trained in place, moved to `device`).
+    loss_fn : callable
+        ``loss_fn(module, batch, device) -> (loss, n_rows)``: the scalar loss
+        of one batch and how many spectra went through the network.
+    batch_at : callable
+        ``batch_at(step) -> batch``, deterministic in ``step``.
+    n_steps : int
+        Total optimiser steps (a resumed run counts the steps already done).
+    lr : float
+        Peak learning rate.
+    device : str or torch.device, default="cpu"
+        Torch device (checked with :func:`resolve_device`).
+    seed : int, default=0
+        Base seed of the per-step torch seeds.
+    weight_decay : float, default=0.05
+        AdamW weight decay.
+    warmup_steps : int, default=0
+        Steps of linear warm-up.
+    grad_clip : float or None, default=1.0
+        Largest gradient norm (None: no clipping).
+    checkpoint : path-like or None, default=None
+        File of the training state (module, optimiser, step, history),
+        written atomically every `checkpoint_every` steps and at the end.
+    checkpoint_every : int, default=0
+        Steps between checkpoints (0: only at the end).
+    resume : bool, default=False
+        Continue from `checkpoint` when it exists.
+    log_every : int, default=50
+        Steps per history row (mean loss over them).
+    verbose : int, default=0
+        0 silent; 1 a tqdm bar over the steps with the loss and passes/s.
+    desc : str, default="pretraining"
+        Label of the progress bar.
+
+    Returns
+    -------
+    module : torch.nn.Module
+        The trained module, in eval mode.
+    history : list of dict
+        One row per `log_every` steps: ``step``, ``passes`` (spectra through
+        the network so far), ``train_loss``, ``seconds`` (training time so
+        far, across resumes), ``lr``.
+
+    Raises
+    ------
+    FloatingPointError
+        If a loss became non-finite (naming the step).
+    """
+    import time
+
+    device = resolve_device(device)
+    module = module.to(device)
+    optimizer = torch.optim.AdamW(
+        module.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=weight_decay
+    )
+    start, history, passes, seconds = 0, [], 0, 0.0
+    if resume and checkpoint is not None and _path_exists(checkpoint):
+        state = torch.load(checkpoint, map_location=device, weights_only=True)
+        module.load_state_dict(state["module"])
+        optimizer.load_state_dict(state["optimizer"])
+        start, history = int(state["step"]), list(state["history"])
+        passes, seconds = int(state["passes"]), float(state["seconds"])
+
+    def save(step):
+        if checkpoint is not None:
+            _save_checkpoint(
+                checkpoint,
+                {
+                    "module": module.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "step": step,
+                    "history": history,
+                    "passes": passes,
+                    "seconds": seconds,
+                },
+            )
+
+    bar = None
+    if verbose >= 1:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_steps, initial=start, desc=desc, unit="step")
+    module.train()
+    window: list[float] = []
+    try:
+        for step in range(start, n_steps):
+            t0 = time.perf_counter()
+            factor = _warmup_cosine(step, warmup_steps, n_steps)
+            for group in optimizer.param_groups:
+                group["lr"] = lr * factor
+            batch = batch_at(step)
+            with seeded(seed + step):
+                loss, rows = loss_fn(module, batch, device)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f"pretraining of {type(module).__name__} diverged at step "
+                        f"{step} (non-finite loss); lower lr (now {lr:g})."
+                    )
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if grad_clip is not None:
+                    torch.nn.utils.clip_grad_norm_(module.parameters(), grad_clip)
+                optimizer.step()
+            passes += int(rows)
+            seconds += time.perf_counter() - t0
+            window.append(float(loss.detach()))
+            done = step + 1
+            if done % log_every == 0 or done == n_steps:
+                history.append(
+                    {
+                        "step": done,
+                        "passes": passes,
+                        "train_loss": float(np.mean(window)),
+                        "seconds": round(seconds, 3),
+                        "lr": lr * factor,
+                    }
+                )
+                window = []
+                if bar is not None:
+                    rate = passes / max(seconds, 1e-9)
+                    bar.set_postfix(
+                        loss=f"{history[-1]['train_loss']:.4f}",
+                        passes_s=f"{rate:,.0f}",
+                    )
+            if bar is not None:
+                bar.update(1)
+            if checkpoint_every and done % checkpoint_every == 0 and done < n_steps:
+                save(done)
+        if n_steps > start:
+            save(n_steps)
+    finally:
+        if bar is not None:
+            bar.close()
+    module.eval()
+    return module, history
+
+
+def _path_exists(path) -> bool:
+    from pathlib import Path
+
+    return Path(path).is_file()
 
 
 # --------------------------------------------------------------- inference

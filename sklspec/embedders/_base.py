@@ -49,6 +49,7 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
+    clone,
 )
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -63,6 +64,7 @@ from .._torch import (
 )
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
+from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
 from ..utils._validation import wavelengths_from_X
 
@@ -86,7 +88,21 @@ _EMBEDDER_REGISTRY: dict[str, type] = {}
 _DOC_FRAGMENTS = {
     "weights": """\
 weights : str, path-like or None, default=None
-    Directory written by :meth:`save_pretrained` to start from.
+    Directory written by :meth:`save_pretrained` to start from, or the name
+    of a shipped encoder (``"sklspec-base"``, see
+    :func:`sklspec.pretrained.list_pretrained`).
+""",
+    "grid": """\
+grid : int, CanonicalGrid or None, default=None
+    Map every input onto a canonical grid first
+    (:class:`~sklspec.preprocessing.CanonicalGrid`; an int is its number of
+    points): each spectrum is resampled over its own range and SNV-normalised,
+    so :meth:`transform` accepts spectra of any width and wavelength axis
+    (read from DataFrame column names or the grid's `wavelengths`), and the
+    embedding ends with four columns of side information, the removed
+    ``offset`` and ``scale`` and the axis ``range_start`` and ``range_stop``.
+    The shipped encoders use ``grid=256``. None: spectra must have the width
+    (and axis) seen at fit.
 """,
     "device": """\
 device : str, default="cpu"
@@ -184,11 +200,12 @@ def read_config(path) -> dict:
         modified), lies outside the directory, or the configuration cannot be
         read.
     """
-    path = Path(path)
+    path = resolve_weights(path)
     if not path.is_dir():
         raise FileNotFoundError(
             f"No saved embedder at {str(path)!r}: expected a directory written by "
-            f"save_pretrained(path) holding {CONFIG_NAME} and {WEIGHTS_NAME}."
+            f"save_pretrained(path) holding {CONFIG_NAME} and {WEIGHTS_NAME}, or "
+            f"the name of a shipped encoder ({', '.join(SHIPPED)})."
         )
     cfg_file = path / CONFIG_NAME
     if not cfg_file.is_file():
@@ -387,6 +404,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         "callbacks": [list, None],
     }
 
+    #: Constraint of the ``grid`` parameter (embedders that take one).
+    _grid_constraint = [None, Interval(Integral, 2, None, closed="left"), dict, object]
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.__doc__ = fill_doc(cls.__doc__, _DOC_FRAGMENTS)
@@ -561,8 +581,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         repeats) pass them as ``data_kwargs``; they reach
         :meth:`_make_training_data` after validation of ``X``.
         """
-        self._check_axis(X, fitting=True)
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        X = self._fit_input(X)
         n_samples, n_features = X.shape
         if n_samples < 2 and self.max_epochs > 0:
             raise ValueError(
@@ -574,7 +593,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         t0 = time.perf_counter()
         with seeded(seed):
             if self.weights is not None:
-                module = self._load_weights(Path(self.weights), n_features)
+                module = self._load_weights(resolve_weights(self.weights), n_features)
             else:
                 module = self._build_module(n_features)
                 module.fit_input_statistics(X)
@@ -599,10 +618,61 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self._set_fitted_attributes()
         return self
 
+    # ------------------------------------------------------- canonical grid
+    def _make_grid(self):
+        """The unfitted :class:`~sklspec.preprocessing.CanonicalGrid` or None."""
+        from ..preprocessing import CanonicalGrid
+
+        grid = getattr(self, "grid", None)
+        if grid is None:
+            return None
+        if isinstance(grid, CanonicalGrid):
+            return clone(grid)
+        if isinstance(grid, dict):
+            return CanonicalGrid(**grid)
+        if isinstance(grid, (Integral, np.integer)) and not isinstance(grid, bool):
+            return CanonicalGrid(n_points=int(grid))
+        raise ValueError(
+            "grid must be None, a number of grid points or a "
+            f"sklspec.preprocessing.CanonicalGrid, got {grid!r}."
+        )
+
+    def _fit_input(self, X):
+        """Validate the spectra of fit (onto the canonical grid, if any)."""
+        grid = self._make_grid()
+        self.grid_ = grid
+        if grid is None:
+            self._check_axis(X, fitting=True)
+            return validate_data(self, X, dtype=[np.float64, np.float32])
+        values = grid.fit(X).transform(X)[:, : grid.n_points]
+        validate_data(self, X, dtype=[np.float64, np.float32])  # n_features_in_
+        self.wavelengths_in_ = None  # the grid handles every axis
+        return values
+
+    def _fit_grid_unseen(self) -> None:
+        """Fit ``grid_`` without spectra (weights loaded, nothing seen)."""
+        grid = self._make_grid()
+        if grid is not None:
+            width = (
+                grid.n_points
+                if grid.wavelengths is None
+                else len(np.asarray(grid.wavelengths))
+            )
+            grid.fit(np.zeros((1, max(width, grid.min_points))))
+        self.grid_ = grid
+
+    def _module_width(self) -> int:
+        """Input width of the module: the grid's points, else the spectra's."""
+        grid = getattr(self, "grid_", None)
+        return int(self.n_features_in_ if grid is None else grid.n_points)
+
     @property
     def _n_features_out(self) -> int:
         """Width of the embedding (read-out parameters may change after fit)."""
-        return int(self._embed(np.zeros((0, self.n_features_in_))).shape[1])
+        width = int(self._embed(np.zeros((0, self._module_width()))).shape[1])
+        grid = getattr(self, "grid_", None)
+        n_stats = 4 if grid is not None and grid.keep_stats else 0  # STATS_NAMES
+        return width + n_stats
 
     def _embed(self, X: np.ndarray) -> np.ndarray:
         options = self._embed_options()
@@ -627,6 +697,13 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             The embeddings, float32 for float32 input, else float64.
         """
         check_is_fitted(self)
+        grid = getattr(self, "grid_", None)
+        if grid is not None:
+            G = grid.transform(X)
+            Z = self._embed(G[:, : grid.n_points])
+            if grid.keep_stats:
+                Z = np.hstack([Z, G[:, grid.n_points :]])
+            return Z.astype(G.dtype, copy=False)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         Z = self._embed(X)
@@ -733,6 +810,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 continue
             if name == "random_state" and not isinstance(value, (int, np.integer)):
                 value = None
+            if name == "grid" and hasattr(value, "get_params"):
+                value = value.get_params()  # a CanonicalGrid: its parameters
             try:
                 params[name] = _jsonable(value)
             except TypeError:
@@ -804,7 +883,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 "class": type(self.module_).__name__,
                 "config": self.module_.get_config(),
             },
-            "n_features_in": int(self.n_features_in_),
+            "n_features_in": self._module_width(),
             "n_features_out": int(self._n_features_out),
             "wavelengths": None if w is None else [float(v) for v in w],
             "wavelength_unit": wavelength_unit,
@@ -851,10 +930,11 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             If the weights are corrupted (sha256 mismatch), do not match their
             config, or belong to another class.
         """
-        path = Path(path)
+        name = path
+        path = resolve_weights(path)
         config = read_config(path)
         if cls is BaseEmbedder:
-            return load_pretrained(path)
+            return load_pretrained(name)
         if config["class"] != cls.__name__:
             raise ValueError(
                 f"{str(path)!r} holds a {config['class']}, not a {cls.__name__}; "
@@ -872,12 +952,13 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 "loading pretrained weights."
             )
         kwargs.update(params)
-        kwargs.update(weights=str(path), max_epochs=0)
+        kwargs.update(weights=name if isinstance(name, str) else str(path), max_epochs=0)
         est = cls(**kwargs)
         n_features = int(config["n_features_in"])
         axis = config.get("wavelengths")
         est.wavelengths_in_ = None if axis is None else np.asarray(axis, dtype=float)
         est.n_features_in_ = n_features
+        est._fit_grid_unseen()
         module = est._load_weights(path, n_features).to(resolve_device(est.device))
         module.eval()
         est.module_ = module

@@ -164,6 +164,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         ``"global"`` uses one mean and standard deviation of the training
         spectra (keeps offsets and gains between spectra); None: none.
         :meth:`reconstruct` returns input units in every case.
+    {grid}
     {weights}
     max_epochs : int, default=30
         Pretraining epochs (MAX: 100; SMAE: 500-800).
@@ -246,6 +247,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
 
     _parameter_constraints: dict = {
         **BaseEmbedder._parameter_constraints,
+        "grid": BaseEmbedder._grid_constraint,
         "patch_size": [Interval(Integral, 1, None, closed="left")],
         "embed_dim": [Interval(Integral, 2, None, closed="left")],
         "depth": [Interval(Integral, 0, None, closed="left")],
@@ -279,6 +281,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         pooling: str = "cls",
         preset: str | None = None,
         normalize: str | None = "spectrum",
+        grid=None,
         weights=None,
         max_epochs: int = 30,
         batch_size: int = 64,
@@ -303,6 +306,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.pooling = pooling
         self.preset = preset
         self.normalize = normalize
+        self.grid = grid
         self.weights = weights
         self.max_epochs = max_epochs
         self.batch_size = batch_size

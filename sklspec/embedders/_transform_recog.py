@@ -79,6 +79,7 @@ class TransformRecogEmbedder(BaseEmbedder):
     task_weights : array-like of float or None, default=None
         Weight of each head in the loss (paper eqn 2); None weighs them
         equally.
+    {grid}
     {weights}
     max_epochs : int, default=10
         Pretraining epochs (paper: 100).
@@ -152,6 +153,7 @@ class TransformRecogEmbedder(BaseEmbedder):
 
     _parameter_constraints: dict = {
         **BaseEmbedder._parameter_constraints,
+        "grid": BaseEmbedder._grid_constraint,
         "layer": [Interval(Integral, 1, None, closed="left")],
         "pooling": [StrOptions(set(FEATURE_MAP_POOLINGS))],
         "channels": [tuple, list],
@@ -181,6 +183,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         factor_range=(0.5, 1.5),
         n_segments: int = 4,
         task_weights=None,
+        grid=None,
         weights=None,
         max_epochs: int = 10,
         batch_size: int = 64,
@@ -202,6 +205,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         self.factor_range = factor_range
         self.n_segments = n_segments
         self.task_weights = task_weights
+        self.grid = grid
         self.weights = weights
         self.max_epochs = max_epochs
         self.batch_size = batch_size

@@ -117,6 +117,31 @@ def _linear_probe(embedder: str):
     return factory
 
 
+def _shipped_probe(name: str):
+    def factory(task, random_state, *, quick=True, pretrained=None):
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression, RidgeCV
+
+        from ..pretrained import load_pretrained
+
+        if task == "classification":
+            linear = LogisticRegression(max_iter=2000)
+            grid = {"model__C": [0.01, 0.1, 1.0, 10.0]}
+        else:
+            linear = RidgeCV(alphas=np.logspace(-3, 4, 15))
+            grid = {}
+        pipe = Pipeline(
+            [
+                ("embed", FrozenEstimator(load_pretrained(name))),
+                ("scale", StandardScaler()),
+                ("model", linear),
+            ]
+        )
+        return pipe, grid
+
+    return factory
+
+
 _BOTH = ("classification", "regression")
 _PROBE = "frozen, standardised, under logistic regression or ridge"
 
@@ -153,5 +178,14 @@ SPECS = (
         f"SNV + VAEEmbedder embedding, {_PROBE}.",
         _linear_probe("VAEEmbedder"),
         embedder="VAEEmbedder",
+    ),
+    _spec(
+        "sklspec-base",
+        _BOTH,
+        "ssl",
+        "The shipped encoder pretrained on the spectral prior (any width and "
+        "axis in; no SNV in front: it normalises and keeps offset and scale), "
+        f"{_PROBE}; nothing is pretrained on the user's spectra.",
+        _shipped_probe("sklspec-base"),
     ),
 )

@@ -1,0 +1,274 @@
+"""The shipped encoders, streaming pretraining on the prior, the canonical grid in embedders."""
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+
+from sklspec._torch import train_stream
+from sklspec.cli import main
+from sklspec.embedders import MAEEmbedder, TransformRecogEmbedder, load_pretrained
+from sklspec.pretrained import (
+    OBJECTIVES,
+    list_pretrained,
+    pretrain,
+    pretrained_path,
+    write_model_card,
+)
+from sklspec.preprocessing import CanonicalGrid
+
+TINY = dict(n_passes=700, batch_size=8, n_points=32, channels=(4, 8), verbose=0)
+
+
+def curves(n, width, seed=0, lo=1100.0, hi=2500.0):
+    rng = np.random.default_rng(seed)
+    w = np.linspace(lo, hi, width)
+    centres = rng.uniform(lo, hi, size=(n, 1))
+    return 1.0 + rng.uniform(0.5, 2, (n, 1)) * np.exp(-(((w - centres) / 150) ** 2)), w
+
+
+# ------------------------------------------------------------ the core loop
+def _toy():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+
+
+def _batch_at(step):
+    rng = np.random.default_rng(step)
+    x = rng.normal(size=(16, 4)).astype(np.float32)
+    return x, x.sum(1, keepdims=True)
+
+
+def _loss(module, batch, device):
+    x, y = (torch.as_tensor(a, device=device) for a in batch)
+    return torch.nn.functional.mse_loss(module(x), y), len(x)
+
+
+def test_train_stream_learns_and_logs():
+    module, history = train_stream(
+        _toy(), _loss, _batch_at, n_steps=200, lr=1e-2, log_every=20
+    )
+    assert [h["step"] for h in history] == list(range(20, 201, 20))
+    assert history[-1]["passes"] == 200 * 16
+    assert history[-1]["train_loss"] < 0.2 * history[0]["train_loss"]
+    assert not module.training
+
+
+def test_train_stream_resume_is_exact(tmp_path):
+    ckpt = tmp_path / "state.pt"
+    full, hist_full = train_stream(
+        _toy(), _loss, _batch_at, n_steps=60, lr=1e-2, log_every=10
+    )
+
+    def interrupted(step):
+        if step == 37:
+            raise KeyboardInterrupt
+        return _batch_at(step)
+
+    with pytest.raises(KeyboardInterrupt):
+        train_stream(
+            _toy(), _loss, interrupted, n_steps=60, lr=1e-2, log_every=10,
+            checkpoint=ckpt, checkpoint_every=10,
+        )
+    assert torch.load(ckpt, weights_only=True)["step"] == 30
+    resumed, hist = train_stream(
+        _toy(), _loss, _batch_at, n_steps=60, lr=1e-2, log_every=10,
+        checkpoint=ckpt, checkpoint_every=10, resume=True,
+    )
+    for a, b in zip(full.state_dict().values(), resumed.state_dict().values()):
+        torch.testing.assert_close(a, b)
+    assert [h["step"] for h in hist] == [h["step"] for h in hist_full]
+    assert hist[-1]["passes"] == hist_full[-1]["passes"]
+
+
+def test_train_stream_refuses_divergence():
+    def bad(module, batch, device):
+        return module(torch.as_tensor(batch[0])).sum() * float("nan"), 16
+
+    with pytest.raises(FloatingPointError, match="diverged at step 0.*lower lr"):
+        train_stream(_toy(), bad, _batch_at, n_steps=3, lr=1e-2)
+
+
+# ---------------------------------------------------------------- pretrain
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_pretrain_each_objective(objective):
+    enc = pretrain(objective, **TINY)
+    expected = TransformRecogEmbedder if objective != "mae" else MAEEmbedder
+    assert type(enc) is expected
+    s = enc.training_summary_
+    assert s["objective"] == objective and s["passes"] > 0
+    assert np.isfinite(s["final_loss"])
+    X, _ = curves(5, 77)
+    Z = enc.transform(X)
+    assert Z.shape == (5, enc._n_features_out) and np.isfinite(Z).all()
+
+
+def test_pretrain_is_seeded_and_refuses_unknown():
+    a = pretrain("transform", random_state=3, **TINY)
+    b = pretrain("transform", random_state=3, **TINY)
+    c = pretrain("transform", random_state=4, **TINY)
+    X, _ = curves(4, 50)
+    np.testing.assert_array_equal(a.transform(X), b.transform(X))
+    assert not np.allclose(a.transform(X), c.transform(X))
+    with pytest.raises(ValueError, match="Unknown objective 'vicreg'.*hybrid"):
+        pretrain("vicreg", **TINY)
+
+
+def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch):
+    import sklspec.pretrained._pretrain as P
+
+    full = pretrain("hybrid", **TINY)
+    real = P.train_stream
+
+    def cut(module, loss_fn, batch_at, **kw):
+        def batches(step):
+            if step == 5:
+                raise KeyboardInterrupt
+            return batch_at(step)
+
+        return real(module, loss_fn, batches, **kw)
+
+    ckpt = tmp_path / "run.pt"
+    monkeypatch.setattr(P, "train_stream", cut)
+    with pytest.raises(KeyboardInterrupt):
+        pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, **TINY)
+    assert torch.load(ckpt, weights_only=True)["step"] == 4
+    monkeypatch.setattr(P, "train_stream", real)
+    again = pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, resume=True, **TINY)
+    X, _ = curves(3, 40)
+    np.testing.assert_allclose(again.transform(X), full.transform(X), atol=1e-5)
+    assert again.training_summary_["passes"] == full.training_summary_["passes"]
+
+
+def test_flat_memory_stream_keeps_no_batches():
+    enc = pretrain("mae", **dict(TINY, n_passes=400))
+    # the history holds one row per log interval, never spectra
+    assert all(set(h) == {"step", "passes", "train_loss", "seconds", "lr"}
+               for h in enc.history_)
+
+
+# ------------------------------------------------------- grid in embedders
+def test_grid_embedder_any_width_and_axis():
+    X, w = curves(30, 300)
+    emb = TransformRecogEmbedder(grid=32, channels=(4, 8), max_epochs=1, random_state=0)
+    emb.fit(X)
+    Z = emb.transform(X)
+    assert Z.shape == (30, emb._n_features_out)
+    # the same curves on a denser axis embed (almost) alike
+    X2, _ = curves(30, 900)
+    Z2 = emb.transform(X2)
+    assert Z2.shape == Z.shape
+    assert np.abs(Z2[:, :-4] - Z[:, :-4]).max() < 0.05 * np.abs(Z[:, :-4]).max() + 0.05
+    # the side information: offset and scale of each spectrum, then the range
+    stats = CanonicalGrid(n_points=32).fit(X).transform_stats(X)
+    np.testing.assert_allclose(Z[:, -4:], stats, rtol=1e-6)
+
+
+def test_grid_embedder_refusals_and_warning():
+    pd = pytest.importorskip("pandas")
+    X, w = curves(20, 200)
+    grid = CanonicalGrid(n_points=32, unit="nm", expected_range=(1100, 2500))
+    emb = TransformRecogEmbedder(grid=grid, channels=(4, 8), max_epochs=1, random_state=0)
+    emb.fit(pd.DataFrame(X, columns=[f"{v:.3f}" for v in w]))
+    with pytest.raises(ValueError, match="fewer than min_points"):
+        emb.transform(X[:, :5])
+    part = w < 2000
+    with pytest.warns(UserWarning, match="covers 64% of expected_range"):
+        emb.transform(pd.DataFrame(X[:, part], columns=[f"{v:.3f}" for v in w[part]]))
+    tiny = w < 1300
+    with pytest.raises(ValueError, match="less than min_coverage"):
+        emb.transform(pd.DataFrame(X[:, tiny], columns=[f"{v:.3f}" for v in w[tiny]]))
+    with pytest.raises(ValueError, match="NaN"):
+        emb.transform(np.where(X > 1.5, np.nan, X))
+    with pytest.raises(ValueError, match="grid must be None"):
+        TransformRecogEmbedder(grid=2.5).fit(X)
+
+
+def test_grid_embedder_round_trips(tmp_path):
+    X, w = curves(20, 120)
+    emb = MAEEmbedder(grid=CanonicalGrid(n_points=32), max_epochs=1, random_state=0)
+    emb.fit(X)
+    emb.save_pretrained(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["n_features_in"] == 32 and config["params"]["grid"]["n_points"] == 32
+    back = MAEEmbedder.from_pretrained(tmp_path / "m")
+    np.testing.assert_allclose(back.transform(X[:, ::3]), emb.transform(X[:, ::3]), atol=1e-6)
+
+
+# --------------------------------------------------------- shipped weights
+def test_shipped_encoder_loads_offline_and_embeds_any_spectrum():
+    assert "sklspec-base" in list_pretrained()
+    enc = load_pretrained("sklspec-base")
+    assert enc.max_epochs == 0 and enc.weights == "sklspec-base"
+    same = TransformRecogEmbedder.from_pretrained("sklspec-base")
+    X, _ = curves(6, 404)
+    Z = enc.transform(X)
+    np.testing.assert_array_equal(Z, same.transform(X))
+    assert enc.transform(X[:, ::2]).shape == Z.shape == (6, enc._n_features_out)
+    assert np.isfinite(Z).all()
+    # in a pipeline, cloned, pickled
+    import pickle
+
+    pipe = make_pipeline(clone(enc))
+    pipe.fit(X)
+    np.testing.assert_allclose(pickle.loads(pickle.dumps(pipe)).transform(X), Z)
+    card = (pretrained_path("sklspec-base") / "MODEL_CARD.md").read_text()
+    for words in ("Objective", "Expected input", "Compute", "Licence", "synthetic"):
+        assert words in card
+
+
+def test_shipped_encoder_continues_pretraining():
+    X, _ = curves(40, 150)
+    enc = load_pretrained("sklspec-base")
+    before = enc.transform(X)
+    more = clone(enc).set_params(max_epochs=1, random_state=0).fit(X)
+    assert more.training_summary_["initial_weights"] == "sklspec-base"
+    after = more.transform(X)
+    assert after.shape == before.shape and not np.allclose(after, before)
+
+
+def test_unknown_shipped_name_is_refused():
+    with pytest.raises(FileNotFoundError, match="name of a shipped encoder.*sklspec-base"):
+        load_pretrained("sklspec-bsae")
+    with pytest.raises(ValueError, match="architecture of the weights"):
+        TransformRecogEmbedder(weights="sklspec-base").fit(curves(5, 64)[0])
+
+
+def test_zoo_lists_the_shipped_encoder():
+    from sklspec.zoo import get_model, list_models
+
+    assert "sklspec-base" in list_models("classification")
+    pipe, grid = get_model("sklspec-base", "classification")
+    X, _ = curves(30, 100)
+    y = np.repeat([0, 1], 15)
+    assert pipe.fit(X, y).score(X, y) > 0.5 and "model__C" in grid
+
+
+# ------------------------------------------------------------------- CLI
+def test_cli_pretrain_checkpoints_and_resumes(tmp_path, capsys):
+    out = tmp_path / "enc"
+    args = ["pretrain", "--objective", "mae", "--passes", "300", "--batch-size",
+            "8", "--n-points", "32", "--output", str(out), "--quiet",
+            "--checkpoint-every", "5"]
+    assert main(args) == 0
+    assert (out / "checkpoint.pt").is_file() and (out / "MODEL_CARD.md").is_file()
+    enc = load_pretrained(out)
+    assert enc.training_summary_["objective"] == "mae"
+    assert main(args) == 2
+    assert "--resume" in capsys.readouterr().err
+    assert main([*args, "--resume"]) == 0
+
+
+def test_model_card_is_written_from_config(tmp_path):
+    enc = pretrain("transform", **TINY)
+    enc.save_pretrained(tmp_path / "e")
+    card = write_model_card(tmp_path / "e", name="tiny", results="| a | b |").read_text()
+    assert "# Model card: tiny" in card and "| a | b |" in card
+    assert f"{enc.training_summary_['passes']:,} spectrum passes" in card
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_pretrained(tmp_path / "e")
