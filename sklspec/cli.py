@@ -46,7 +46,7 @@ from ._version import __version__
 TASKS = ("classification", "regression")
 #: Sizes of the demo scene of ``sklspec demo`` (``--n-samples``,
 #: ``--n-unlabeled``).
-DEMO_N_LABELED, DEMO_N_UNLABELED = 120, 3000
+DEMO_N_LABELED, DEMO_N_UNLABELED = 120, 2000
 
 
 class CLIError(Exception):
