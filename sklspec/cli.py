@@ -725,19 +725,26 @@ def _run_compare(args, command: str) -> int:
 def _run_curve(args, models, X, y, task, X_unlabeled):
     """The demo's label-fraction curve, reusing the leaderboard's models."""
     names = _curve_names(task, args.curve_models)
-    extra = [n for n in names if n not in models]
     built = dict(models)
-    if extra:
-        built.update(
-            available_models(
-                task,
-                random_state=args.random_state,
-                quick=args.quick,
-                X_unlabeled=X_unlabeled,
-                names=extra,
-                verbose=1,
+    for name in [n for n in names if n not in models]:
+        try:
+            built.update(
+                available_models(
+                    task,
+                    random_state=args.random_state,
+                    quick=args.quick,
+                    X_unlabeled=X_unlabeled,
+                    names=[name],
+                    verbose=1,
+                )
             )
-        )
+        except (ImportError, OSError, ValueError) as exc:
+            if args.curve_models:  # asked for by name: an error
+                raise CLIError(f"--curve-models {name!r}: {exc}") from exc
+            print(f"note: {name} left out of the curve ({exc})", file=sys.stderr)
+            names = [n for n in names if n != name]
+    if not names:
+        raise CLIError("no model left for the label-fraction curve.")
     print(
         f"label-fraction curve: {', '.join(names)} on "
         f"{', '.join(f'{100 * f:g}' for f in CURVE_FRACTIONS)} % of the labels "

@@ -128,3 +128,27 @@ def test_leaderboard_chart_marks_the_chance_level(tmp_path, monkeypatch):
 def test_curve_cv_must_be_at_least_two(tmp_path, capsys):
     assert _demo(tmp_path, "--curve-cv", "1") == 2
     assert "--curve-cv must be at least 2" in capsys.readouterr().err
+
+
+def test_a_default_curve_model_that_cannot_be_built_is_left_out(monkeypatch, capsys):
+    import argparse
+
+    from sklspec.baselines import PLSDAClassifier
+    from sklspec.datasets import make_demo_scene
+
+    def broken(task, names=None, **kwargs):
+        raise FileNotFoundError("the weights are missing")
+
+    monkeypatch.setattr(cli, "_curve_names", lambda task, names: ["PLS-DA", "Broken"])
+    monkeypatch.setattr(cli, "available_models", broken)
+    d = make_demo_scene(n_labeled=30, n_unlabeled=0, random_state=0)
+    args = argparse.Namespace(
+        curve_models=None, random_state=0, quick=True, curve_cv=2, inner_cv=2
+    )
+    models = {"PLS-DA": (PLSDAClassifier(), {})}
+    res = cli._run_curve(args, models, d.X, d.y, "classification", None)
+    assert list(res.scores_) == ["PLS-DA"]
+    assert "note: Broken left out of the curve" in capsys.readouterr().err
+    args.curve_models = ["Broken"]
+    with pytest.raises(cli.CLIError, match="--curve-models 'Broken'"):
+        cli._run_curve(args, models, d.X, d.y, "classification", None)
