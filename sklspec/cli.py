@@ -314,7 +314,7 @@ def _plot(frame, metric: str, path: Path, chance: float | None = None) -> bool:
             frameon=False,
         )
     ax.set_xlabel(f"{metric} (mean ± std over folds)")
-    ax.set_title("sklspec leaderboard")
+    ax.set_title("sklspec leaderboard", loc="left")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
