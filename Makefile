@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/defaults.py
 	$(PY) benchmarks/prior.py
 	$(PY) benchmarks/threads.py
+	$(PY) benchmarks/pretrained.py evaluate
 
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache

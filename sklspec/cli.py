@@ -913,7 +913,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interrupted run exactly.",
     )
     pre.add_argument(
-        "--objective", choices=("mae", "transform", "hybrid"), default="hybrid"
+        "--objective", choices=("mae", "transform", "hybrid"), default="mae"
     )
     pre.add_argument(
         "--passes", type=float, default=1e6, help="budget in spectrum passes"
@@ -921,6 +921,12 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--batch-size", type=int, default=64)
     pre.add_argument("--n-points", type=int, default=256, help="canonical grid")
     pre.add_argument("--lr", type=float, default=2e-3)
+    pre.add_argument(
+        "--pooling",
+        default=None,
+        help="read-out of the saved embedder (default: avg for mae, avgmax for "
+        "the CNN objectives)",
+    )
     pre.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 ...")
     pre.add_argument("--output", required=True, help="directory of the encoder")
     pre.add_argument(
@@ -960,6 +966,7 @@ def _cmd_pretrain(args) -> int:
             batch_size=args.batch_size,
             n_points=args.n_points,
             lr=args.lr,
+            pooling=args.pooling,
             device=args.device,
             checkpoint=checkpoint,
             checkpoint_every=args.checkpoint_every,
@@ -974,7 +981,8 @@ def _cmd_pretrain(args) -> int:
     s = encoder.training_summary_
     print(
         f"pretrained {args.objective}: {s['passes']:,} passes in "
-        f"{s['train_seconds']:.0f} s ({s['passes'] / max(s['train_seconds'], 1e-9):,.0f}"
+        f"{s['train_seconds']:.0f} s "
+        f"({s['passes'] / max(s['train_seconds'], 1e-9):,.0f}"
         f" passes/s), final loss {s['final_loss']:.4f}\nsaved {out} "
         f"(load it with sklspec.pretrained.load_pretrained({str(out)!r})); card "
         f"{card}"

@@ -1,4 +1,4 @@
-"""The shipped encoders, streaming pretraining on the prior, the canonical grid in embedders."""
+"""Shipped encoders, streaming pretraining on the prior, the grid in embedders."""
 
 import json
 import warnings
@@ -12,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklspec._torch import train_stream
 from sklspec.cli import main
 from sklspec.embedders import MAEEmbedder, TransformRecogEmbedder, load_pretrained
+from sklspec.preprocessing import CanonicalGrid
 from sklspec.pretrained import (
     OBJECTIVES,
     list_pretrained,
@@ -19,7 +20,6 @@ from sklspec.pretrained import (
     pretrained_path,
     write_model_card,
 )
-from sklspec.preprocessing import CanonicalGrid
 
 TINY = dict(n_passes=700, batch_size=8, n_points=32, channels=(4, 8), verbose=0)
 
@@ -34,7 +34,9 @@ def curves(n, width, seed=0, lo=1100.0, hi=2500.0):
 # ------------------------------------------------------------ the core loop
 def _toy():
     torch.manual_seed(0)
-    return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    return torch.nn.Sequential(
+        torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1)
+    )
 
 
 def _batch_at(step):
@@ -71,13 +73,26 @@ def test_train_stream_resume_is_exact(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         train_stream(
-            _toy(), _loss, interrupted, n_steps=60, lr=1e-2, log_every=10,
-            checkpoint=ckpt, checkpoint_every=10,
+            _toy(),
+            _loss,
+            interrupted,
+            n_steps=60,
+            lr=1e-2,
+            log_every=10,
+            checkpoint=ckpt,
+            checkpoint_every=10,
         )
     assert torch.load(ckpt, weights_only=True)["step"] == 30
     resumed, hist = train_stream(
-        _toy(), _loss, _batch_at, n_steps=60, lr=1e-2, log_every=10,
-        checkpoint=ckpt, checkpoint_every=10, resume=True,
+        _toy(),
+        _loss,
+        _batch_at,
+        n_steps=60,
+        lr=1e-2,
+        log_every=10,
+        checkpoint=ckpt,
+        checkpoint_every=10,
+        resume=True,
     )
     for a, b in zip(full.state_dict().values(), resumed.state_dict().values()):
         torch.testing.assert_close(a, b)
@@ -147,8 +162,10 @@ def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch):
 def test_flat_memory_stream_keeps_no_batches():
     enc = pretrain("mae", **dict(TINY, n_passes=400))
     # the history holds one row per log interval, never spectra
-    assert all(set(h) == {"step", "passes", "train_loss", "seconds", "lr"}
-               for h in enc.history_)
+    assert all(
+        set(h) == {"step", "passes", "train_loss", "seconds", "lr"}
+        for h in enc.history_
+    )
 
 
 # ------------------------------------------------------- grid in embedders
@@ -172,7 +189,9 @@ def test_grid_embedder_refusals_and_warning():
     pd = pytest.importorskip("pandas")
     X, w = curves(20, 200)
     grid = CanonicalGrid(n_points=32, unit="nm", expected_range=(1100, 2500))
-    emb = TransformRecogEmbedder(grid=grid, channels=(4, 8), max_epochs=1, random_state=0)
+    emb = TransformRecogEmbedder(
+        grid=grid, channels=(4, 8), max_epochs=1, random_state=0
+    )
     emb.fit(pd.DataFrame(X, columns=[f"{v:.3f}" for v in w]))
     with pytest.raises(ValueError, match="fewer than min_points"):
         emb.transform(X[:, :5])
@@ -196,7 +215,9 @@ def test_grid_embedder_round_trips(tmp_path):
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     assert config["n_features_in"] == 32 and config["params"]["grid"]["n_points"] == 32
     back = MAEEmbedder.from_pretrained(tmp_path / "m")
-    np.testing.assert_allclose(back.transform(X[:, ::3]), emb.transform(X[:, ::3]), atol=1e-6)
+    np.testing.assert_allclose(
+        back.transform(X[:, ::3]), emb.transform(X[:, ::3]), atol=1e-6
+    )
 
 
 # --------------------------------------------------------- shipped weights
@@ -204,7 +225,7 @@ def test_shipped_encoder_loads_offline_and_embeds_any_spectrum():
     assert "sklspec-base" in list_pretrained()
     enc = load_pretrained("sklspec-base")
     assert enc.max_epochs == 0 and enc.weights == "sklspec-base"
-    same = TransformRecogEmbedder.from_pretrained("sklspec-base")
+    same = MAEEmbedder.from_pretrained("sklspec-base")
     X, _ = curves(6, 404)
     Z = enc.transform(X)
     np.testing.assert_array_equal(Z, same.transform(X))
@@ -232,10 +253,14 @@ def test_shipped_encoder_continues_pretraining():
 
 
 def test_unknown_shipped_name_is_refused():
-    with pytest.raises(FileNotFoundError, match="name of a shipped encoder.*sklspec-base"):
+    with pytest.raises(
+        FileNotFoundError, match="name of a shipped encoder.*sklspec-base"
+    ):
         load_pretrained("sklspec-bsae")
-    with pytest.raises(ValueError, match="architecture of the weights"):
+    with pytest.raises(ValueError, match="belong to a MAEEmbedder"):
         TransformRecogEmbedder(weights="sklspec-base").fit(curves(5, 64)[0])
+    with pytest.raises(ValueError, match="architecture of the weights"):
+        MAEEmbedder(weights="sklspec-base").fit(curves(5, 64)[0])
 
 
 def test_zoo_lists_the_shipped_encoder():
@@ -251,9 +276,22 @@ def test_zoo_lists_the_shipped_encoder():
 # ------------------------------------------------------------------- CLI
 def test_cli_pretrain_checkpoints_and_resumes(tmp_path, capsys):
     out = tmp_path / "enc"
-    args = ["pretrain", "--objective", "mae", "--passes", "300", "--batch-size",
-            "8", "--n-points", "32", "--output", str(out), "--quiet",
-            "--checkpoint-every", "5"]
+    args = [
+        "pretrain",
+        "--objective",
+        "mae",
+        "--passes",
+        "300",
+        "--batch-size",
+        "8",
+        "--n-points",
+        "32",
+        "--output",
+        str(out),
+        "--quiet",
+        "--checkpoint-every",
+        "5",
+    ]
     assert main(args) == 0
     assert (out / "checkpoint.pt").is_file() and (out / "MODEL_CARD.md").is_file()
     enc = load_pretrained(out)
@@ -266,7 +304,9 @@ def test_cli_pretrain_checkpoints_and_resumes(tmp_path, capsys):
 def test_model_card_is_written_from_config(tmp_path):
     enc = pretrain("transform", **TINY)
     enc.save_pretrained(tmp_path / "e")
-    card = write_model_card(tmp_path / "e", name="tiny", results="| a | b |").read_text()
+    card = write_model_card(
+        tmp_path / "e", name="tiny", results="| a | b |"
+    ).read_text()
     assert "# Model card: tiny" in card and "| a | b |" in card
     assert f"{enc.training_summary_['passes']:,} spectrum passes" in card
     with warnings.catch_warnings():

@@ -952,7 +952,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 "loading pretrained weights."
             )
         kwargs.update(params)
-        kwargs.update(weights=name if isinstance(name, str) else str(path), max_epochs=0)
+        kwargs.update(
+            weights=name if isinstance(name, str) else str(path), max_epochs=0
+        )
         est = cls(**kwargs)
         n_features = int(config["n_features_in"])
         axis = config.get("wavelengths")

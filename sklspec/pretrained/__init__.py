@@ -1,6 +1,7 @@
 """Encoders pretrained at scale that ship inside sklspec.
 
-``sklspec-base`` is a CNN encoder pretrained on the synthetic spectral prior
+``sklspec-base`` is a masked-autoencoder (MAE) encoder pretrained on the
+synthetic spectral prior
 (:class:`sklspec.datasets.SpectralPrior`); it maps spectra of any width and
 wavelength axis onto its canonical grid, so it embeds any instrument's
 spectra offline::

@@ -138,7 +138,7 @@ def _rows_per_step(objective: str, batch_size: int) -> int:
 
 
 def pretrain(
-    objective: str = "hybrid",
+    objective: str = "mae",
     *,
     n_passes: int = 1_000_000,
     batch_size: int = 64,
@@ -146,6 +146,7 @@ def pretrain(
     channels=(32, 64, 128),
     embed_dim: int = 64,
     depth: int = 2,
+    pooling: str | None = None,
     lr: float = 2e-3,
     warmup: float = 0.03,
     prior_params: dict | None = None,
@@ -166,7 +167,7 @@ def pretrain(
 
     Parameters
     ----------
-    objective : {"mae", "transform", "hybrid"}, default="hybrid"
+    objective : {"mae", "transform", "hybrid"}, default="mae"
         ``"mae"``: masked reconstruction (:class:`~sklspec.nn.MaskedAutoencoder1d`,
         patch 16, half the patches hidden). ``"transform"``: the
         transformation-recognition pretext
@@ -186,6 +187,11 @@ def pretrain(
         CNN blocks (``"transform"``, ``"hybrid"``).
     embed_dim, depth : int, default=64, 2
         MAE token width and encoder blocks (``"mae"``).
+    pooling : str or None, default=None
+        Read-out of the returned embedder (its ``pooling`` parameter, which
+        can be changed after fitting); None: ``"avg"`` for the MAE,
+        ``"avgmax"`` for the CNN. The shipped ``sklspec-base`` uses
+        ``"flatten"`` (``benchmarks/results/pretrained_objectives.md``).
     lr : float, default=2e-3
         Peak learning rate (linear warm-up over `warmup` of the steps, then
         cosine decay).
@@ -246,7 +252,9 @@ def pretrain(
         return out
 
     with seeded(seed):
-        module, est_cls, params = _build(objective, n_points, channels, embed_dim, depth)
+        module, est_cls, params = _build(
+            objective, n_points, channels, embed_dim, depth
+        )
     inner = module.model if objective == "hybrid" else module
     inner.fit_input_statistics(batch_at(0)["X"])
     t0 = time.perf_counter()
@@ -268,6 +276,8 @@ def pretrain(
     )
     wall = time.perf_counter() - t0
     inner = (module.model if objective == "hybrid" else module).cpu().eval()
+    if pooling is not None:
+        params["pooling"] = pooling
     est = est_cls(grid=n_points, max_epochs=0, random_state=int(random_state), **params)
     est.n_features_in_ = n_points
     est.wavelengths_in_ = None
@@ -385,11 +395,11 @@ def write_model_card(path, *, name: str, results: str | None = None) -> Path:
         f"seed {t.get('seed')}, date {t.get('date')}.",
         f"- Reproduce: `sklspec pretrain --objective {t.get('objective')} "
         f"--passes {t.get('passes')} --batch-size {t.get('batch_size')} "
+        f"--pooling {p.get('pooling')} "
         f"--seed {t.get('seed')} --output DIR`.",
         "",
         "## Licence",
-        "- BSD-3-Clause, as sklspec. The weights derive from synthetic data "
-        "only.",
+        "- BSD-3-Clause, as sklspec. The weights derive from synthetic data only.",
         "",
         "## Benchmark figures",
         results.strip()

@@ -14,8 +14,8 @@ WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 #: Shipped encoders: name -> one-line description (the card says the rest).
 SHIPPED: dict[str, str] = {
     "sklspec-base": (
-        "CNN encoder pretrained on the synthetic NIR/MIR/Raman prior "
-        "(sklspec.datasets.SpectralPrior); any width and axis in"
+        "masked-autoencoder encoder pretrained on the synthetic NIR/MIR/Raman "
+        "prior (sklspec.datasets.SpectralPrior); any width and axis in"
     ),
 }
 
