@@ -171,7 +171,9 @@ def test_flat_memory_stream_keeps_no_batches():
 # ------------------------------------------------------- grid in embedders
 def test_grid_embedder_any_width_and_axis():
     X, w = curves(30, 300)
-    emb = TransformRecogEmbedder(grid=32, channels=(4, 8), max_epochs=1, random_state=0)
+    emb = TransformRecogEmbedder(
+        grid=32, channels=(4, 8), layer=2, max_epochs=1, random_state=0
+    )
     emb.fit(X)
     Z = emb.transform(X)
     assert Z.shape == (30, emb._n_features_out)
@@ -190,7 +192,7 @@ def test_grid_embedder_refusals_and_warning():
     X, w = curves(20, 200)
     grid = CanonicalGrid(n_points=32, unit="nm", expected_range=(1100, 2500))
     emb = TransformRecogEmbedder(
-        grid=grid, channels=(4, 8), max_epochs=1, random_state=0
+        grid=grid, channels=(4, 8), layer=2, max_epochs=1, random_state=0
     )
     emb.fit(pd.DataFrame(X, columns=[f"{v:.3f}" for v in w]))
     with pytest.raises(ValueError, match="fewer than min_points"):

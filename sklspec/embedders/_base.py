@@ -930,11 +930,11 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             If the weights are corrupted (sha256 mismatch), do not match their
             config, or belong to another class.
         """
-        name = path
+        source = path
         path = resolve_weights(path)
         config = read_config(path)
         if cls is BaseEmbedder:
-            return load_pretrained(name)
+            return load_pretrained(source)
         if config["class"] != cls.__name__:
             raise ValueError(
                 f"{str(path)!r} holds a {config['class']}, not a {cls.__name__}; "
@@ -953,7 +953,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             )
         kwargs.update(params)
         kwargs.update(
-            weights=name if isinstance(name, str) else str(path), max_epochs=0
+            weights=source if isinstance(source, str) else str(path), max_epochs=0
         )
         est = cls(**kwargs)
         n_features = int(config["n_features_in"])

@@ -408,8 +408,12 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     def _masked_passes(self, X, method, n_repeats, mask_ratio, random_state):
         """Run ``module_.<method>`` in batches with masks shared by all spectra."""
         check_is_fitted(self)
-        self._check_axis(X, fitting=False)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        grid = getattr(self, "grid_", None)
+        if grid is not None:  # any width in: onto the grid (SNV units) first
+            X = grid.transform(X)[:, : grid.n_points]
+        else:
+            self._check_axis(X, fitting=False)
+            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         n_repeats = int(n_repeats)
         if n_repeats < 1:
             raise ValueError(f"n_repeats must be >= 1, got {n_repeats}.")
@@ -461,7 +465,9 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         Returns
         -------
         X_hat : ndarray of shape (n_spectra, n_points)
-            Reconstructed spectra in input units, X's float dtype.
+            Reconstructed spectra in input units, X's float dtype. With a
+            `grid`, the spectra are first mapped onto it, and `X_hat` is on
+            the grid (``grid.n_points`` wide, SNV units).
         """
         out, dtype = self._masked_passes(
             X, "reconstruct", n_repeats, mask_ratio, random_state
