@@ -50,6 +50,10 @@ def test_seeded():
     assert not np.allclose(a.X, c.X) and not np.allclose(a.X_unlabeled, c.X_unlabeled)
     # the chemistry is fixed: only the samples change with the seed
     np.testing.assert_array_equal(a.pure_spectra, c.pure_spectra)
+    # the labelled set does not depend on the size of the pool
+    d = make_demo_scene(n_labeled=30, n_unlabeled=0, random_state=3)
+    np.testing.assert_array_equal(a.X, d.X)
+    np.testing.assert_array_equal(a.y, d.y)
 
 
 def test_class_signal_is_real_and_non_linear_in_the_contents():
