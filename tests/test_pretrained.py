@@ -314,3 +314,37 @@ def test_model_card_is_written_from_config(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_pretrained(tmp_path / "e")
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_weights(tmp_path):
+    # `pip install .` installs what the wheel holds: the weights must be in it
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "pyproject.toml").is_file():
+        pytest.skip("not a source checkout")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("sklspec-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for f in ("config.json", "model.safetensors", "MODEL_CARD.md"):
+        assert f"sklspec/pretrained/weights/sklspec-base/{f}" in names
