@@ -876,7 +876,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rule on two constituents whose bands hide under major ones, strong "
         "scatter, few labels and an unlabelled pool for pretraining. The "
         "defaults (quick schedules, 5 folds, a 3-fold curve of three models) "
-        "finish in about three minutes on 2 CPU cores.",
+        "finish in under three minutes on 2 CPU cores.",
     )
     common(demo, data_required=False)
     demo.add_argument(
