@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip
 CONSTRAINTS := -c constraints.txt
 STAMP  := $(VENV)/.sklspec-installed
 
-.PHONY: demo test lint format docs install clean bench
+.PHONY: demo test lint format docs install clean bench install-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,21 @@ bench: $(STAMP)
 	$(PY) benchmarks/prior.py
 	$(PY) benchmarks/threads.py
 	$(PY) benchmarks/pretrained.py evaluate
+
+# pip install . into a fresh venv, then load the shipped encoder with the
+# network cut off (unshare -rn where the kernel allows it)
+CHECK_VENV ?= /tmp/sklspec-install-check
+install-check:
+	rm -rf $(CHECK_VENV) && $(PYTHON) -m venv $(CHECK_VENV)
+	$(CHECK_VENV)/bin/pip install --quiet $(CONSTRAINTS) "torch==2.13.0"
+	$(CHECK_VENV)/bin/pip install --quiet $(CONSTRAINTS) .
+	cd /tmp && $$(unshare -rn true 2>/dev/null && echo "unshare -rn") \
+		$(CHECK_VENV)/bin/python -c "import numpy as np; \
+		from sklspec.pretrained import load_pretrained; \
+		enc = load_pretrained('sklspec-base'); \
+		X = np.random.default_rng(0).normal(size=(5, 700)).cumsum(axis=1); \
+		print('offline load OK:', type(enc).__name__, enc.transform(X).shape, \
+		enc.transform(X[:, ::3]).shape)"
 
 clean:
 	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache

@@ -290,6 +290,15 @@ def _detectors(X_cal, seed, smoke, timings):
     for method, label in (("mahalanobis", "Mahalanobis"), ("knn", "k-NN")):
         det = EmbeddingDistanceDetector(base, method=method, random_state=seed)
         scorers[f"sklspec-base + {label}"] = det.fit(X_cal).score_samples
+    # the same embedding standardised and reduced to its principal subspace
+    # (a 1,028-feature Mahalanobis distance on ~200 calibration spectra is
+    # ill-conditioned; T² does the same on the raw spectra)
+    reduced = make_pipeline(
+        base, StandardScaler(), PCA(n_components=N_COMPONENTS, random_state=seed)
+    )
+    for method, label in (("mahalanobis", "Mahalanobis"), ("knn", "k-NN")):
+        det = EmbeddingDistanceDetector(reduced, method=method, random_state=seed)
+        scorers[f"sklspec-base + PCA + {label}"] = det.fit(X_cal).score_samples
     det = ReconstructionErrorDetector(base, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
