@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import is_regressor
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.parallel import Parallel, delayed
 
 # Short names shown for scikit-learn's negated error scorers (``neg_`` dropped).
 _ALIASES = {
@@ -220,6 +221,27 @@ def _make_notifier(progress, describe: Callable[[dict], str]):
     raise TypeError(
         "progress must be False, True or a callable(name, index, total, result)."
     )
+
+
+def _flat_parallel(func: Callable, jobs: Iterable[tuple], n_jobs):
+    """Run ``func(*args)`` for every ``args`` of ``jobs`` in one joblib loop.
+
+    A generator of the results, in the order of ``jobs``. Nothing runs before
+    the first result is asked for. Where the active joblib backend can stream
+    results (sequential, loky, threading) they come as they finish; other
+    backends (dask, ray) return them all at the end. The backend and, when
+    ``n_jobs`` is None, the number of jobs come from
+    :func:`joblib.parallel_config` as usual; scikit-learn's configuration is
+    carried to the workers (:class:`sklearn.utils.parallel.Parallel`).
+    """
+    tasks = (delayed(func)(*args) for args in jobs)
+    try:
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+    except ValueError as exc:  # the backend cannot stream its results
+        if "return_as" not in str(exc):
+            raise
+        parallel = Parallel(n_jobs=n_jobs)
+    yield from parallel(tasks)
 
 
 def _write_csv(path, records: list[dict]) -> None:

@@ -105,6 +105,36 @@ def _materialise_splits(cv, X, y, groups, task: str, random_state) -> list:
     return splits
 
 
+def _score_split(estimator, X, y, train, test, scorers, groups, catch: bool):
+    """Fit a clone of ``estimator`` on one split and score it: one task.
+
+    Returns ``(cv_results, None)``, ``cv_results`` holding the one value of
+    each ``test_<key>``, ``fit_time`` and ``score_time``, or ``(None,
+    message)`` when the fit or the scoring failed and ``catch`` is true.
+    :func:`~sklearn.model_selection.cross_validate` on this one split does
+    the work (cloning, timing, multi-metric scoring), so the scores are those
+    of a cross-validation over all the splits.
+    """
+    kwargs = {} if groups is None else {"groups": groups}
+    try:
+        cvr = cross_validate(
+            estimator,
+            X,
+            y,
+            cv=[(train, test)],
+            scoring=scorers,
+            n_jobs=1,
+            return_train_score=False,
+            error_score="raise",
+            **kwargs,
+        )
+    except Exception as exc:
+        if not catch:
+            raise
+        return None, _common._error_message(exc)
+    return {k: float(v[0]) for k, v in cvr.items()}, None
+
+
 # =========================================================================== result
 class ComparisonResult(_Result):
     """Cross-validated scores of several estimators on the same splits.
@@ -320,8 +350,14 @@ def compare(
     """Cross-validate several estimators on one shared set of splits.
 
     The splits are materialised once from ``cv`` and reused for every
-    estimator, so all scores are paired fold by fold. Each estimator is run
-    with :func:`sklearn.model_selection.cross_validate` (which clones it).
+    estimator, so all scores are paired fold by fold. Every (estimator,
+    split) pair is one task of a single flat joblib loop over estimators ×
+    splits: a clone of the estimator is fitted on the training fold and
+    scored on the test fold by :func:`sklearn.model_selection.cross_validate`
+    run on that split. With ``n_jobs`` (or a
+    :func:`joblib.parallel_config` backend such as dask or ray) all the fits
+    of all the estimators can run at once, on one machine or on a cluster;
+    the scores do not depend on how they are spread.
 
     Parameters
     ----------
@@ -352,25 +388,43 @@ def compare(
     groups : array-like of shape (n_samples,), optional
         Group labels (batch, animal, production scale...) for grouped CV.
     n_jobs : int, optional
-        Parallel jobs over folds, passed to ``cross_validate``.
+        Number of jobs of the loop over estimators × splits. None means 1
+        unless in a :func:`joblib.parallel_config` context (which also
+        chooses the backend: ``"loky"`` by default, ``"dask"`` or ``"ray"`` for
+        a cluster); -1 means all processors.
     progress : bool or callable, default=False
         ``True`` prints one line per finished estimator to stderr (name,
-        primary score, elapsed time). A callable
-        ``progress(name, index, total, result)`` is called before each
-        estimator with ``result=None`` and after it with a dict holding
+        primary score, elapsed time), in the order of ``estimators``. A
+        callable ``progress(name, index, total, result)`` is called before
+        each estimator with ``result=None`` and after it with a dict holding
         ``mean``, ``std`` (per metric), ``fit_time``, ``score_time``,
-        ``elapsed`` (seconds) and ``error`` (str or None).
+        ``elapsed`` (wall-clock seconds since the previous estimator was
+        reported) and ``error`` (str or None). In parallel the estimators
+        overlap, so ``elapsed`` is the wait for this one's last fold; with a
+        backend that returns its results at the end (dask, ray) all the
+        lines come at the end.
     random_state : int, RandomState instance or None, default=0
         Seeds the shuffling of the folds when ``cv`` is an int.
     error_score : "raise" or float, default="raise"
         ``"raise"`` lets an estimator's exception stop the comparison. A
-        number (e.g. ``np.nan``) records the estimator as failed, with the
-        error message in the table, and goes on with the others.
+        number (e.g. ``np.nan``) records the estimator as failed (all its
+        folds), with the error message of its first failed fold in the table,
+        and goes on with the others.
 
     Returns
     -------
     result : ComparisonResult
         Leaderboard, per-fold scores (``result.scores_``), ``result.best_``.
+
+    Notes
+    -----
+    The splits, the clones and their seeds are the same whatever ``n_jobs``
+    and the backend, and the results are gathered in the order of
+    ``estimators`` and splits, so the table, ``to_csv`` and ``to_json`` are
+    those of a serial run (only ``fit_time`` and ``score_time`` differ),
+    provided every estimator is reproducible (a fixed ``random_state``). See
+    "Comparisons on a cluster" in the user guide for the dask and ray
+    recipes.
 
     Examples
     --------
@@ -413,40 +467,38 @@ def compare(
         )
 
     notify = _common._make_notifier(progress, describe)
+    catch = error_score != "raise"
+    # One flat loop over (estimator x split), estimator-major: every fold of
+    # every estimator is one task, and the results come back in this order.
+    jobs = (
+        (estimator, X, y, train, test, scorers, groups, catch)
+        for estimator in estimators.values()
+        for train, test in splits
+    )
+    results = _common._flat_parallel(_score_split, jobs, n_jobs)
     scores: dict[str, dict] = {}
     errors: dict[str, str] = {}
     total = len(estimators)
-    for index, (name, estimator) in enumerate(estimators.items()):
+    n_splits = len(splits)
+    for index, name in enumerate(estimators):
         notify(name, index, total, None)
         start = time.perf_counter()
-        kwargs = {} if groups is None else {"groups": groups}
-        try:
-            cvr = cross_validate(
-                estimator,
-                X,
-                y,
-                cv=splits,
-                scoring=scorers,
-                n_jobs=n_jobs,
-                return_train_score=False,
-                error_score="raise",
-                **kwargs,
-            )
-        except Exception as exc:
-            if error_score == "raise":
-                raise
-            errors[name] = _common._error_message(exc)
-            nan = np.full(len(splits), float(error_score))
+        folds = [next(results) for _ in range(n_splits)]
+        failed = [err for _, err in folds if err is not None]
+        if failed:
+            errors[name] = failed[0]
+            nan = np.full(n_splits, float(error_score))
             est_scores = {m.name: nan.copy() for m in metrics}
-            est_scores["fit_time"] = np.full(len(splits), np.nan)
-            est_scores["score_time"] = np.full(len(splits), np.nan)
+            est_scores["fit_time"] = np.full(n_splits, np.nan)
+            est_scores["score_time"] = np.full(n_splits, np.nan)
         else:
             est_scores = {
-                m.name: m.sign * np.asarray(cvr[f"test_{m.key}"], dtype=float)
+                m.name: m.sign
+                * np.asarray([f[f"test_{m.key}"] for f, _ in folds], dtype=float)
                 for m in metrics
             }
-            est_scores["fit_time"] = np.asarray(cvr["fit_time"], dtype=float)
-            est_scores["score_time"] = np.asarray(cvr["score_time"], dtype=float)
+            for key in ("fit_time", "score_time"):
+                est_scores[key] = np.asarray([f[key] for f, _ in folds], dtype=float)
         scores[name] = est_scores
         summary = {
             "mean": {m.name: _mean_std(est_scores[m.name])[0] for m in metrics},
@@ -463,7 +515,7 @@ def compare(
         {m.name: m.direction for m in metrics},
         errors,
         task=task,
-        n_splits=len(splits),
+        n_splits=n_splits,
     )
     result.splits_ = splits
     return result

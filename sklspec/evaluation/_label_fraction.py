@@ -128,6 +128,38 @@ def _make_draws(y, fractions, n_repeats, test_size, stratify, random_state):
     return draws
 
 
+def _fit_and_score_draw(estimator, X, y, draw, semi, transductive, scorer, catch):
+    """Fit a clone of ``estimator`` on one draw and score it: one task.
+
+    Returns ``(score, fit_time, error)``: the scorer's value (as the scorer
+    gives it, not yet signed for display), the fit seconds (NaN if the fit
+    failed) and None, or the error message in place of None (score None)
+    when the fit or the scoring failed and ``catch`` is true.
+    """
+    est = clone(estimator)
+    X_lab = _safe_indexing(X, draw["labelled"])
+    y_lab = _safe_indexing(y, draw["labelled"])
+    fit_kwargs = {}
+    if semi:
+        pool = draw["pool"]
+        if transductive:
+            pool = np.concatenate([pool, draw["test"]])
+        fit_kwargs["X_unlabeled"] = _safe_indexing(X, pool) if pool.size else None
+    fit_time = np.nan
+    try:
+        t0 = time.perf_counter()
+        est.fit(X_lab, y_lab, **fit_kwargs)
+        fit_time = time.perf_counter() - t0
+        value = scorer(
+            est, _safe_indexing(X, draw["test"]), _safe_indexing(y, draw["test"])
+        )
+        return float(value), fit_time, None
+    except Exception as exc:
+        if not catch:
+            raise
+        return None, fit_time, _common._error_message(exc)
+
+
 class LabelFractionResult(_Result):
     """Scores of several estimators at several labelled fractions.
 
@@ -365,6 +397,7 @@ def label_fraction_curve(
     random_state=0,
     progress=False,
     error_score="raise",
+    n_jobs: int | None = None,
 ) -> LabelFractionResult:
     """Score estimators trained on growing fractions of labelled samples.
 
@@ -391,6 +424,12 @@ def label_fraction_curve(
        Other estimators get ``fit(X_lab, y_lab)``.
     5. The fitted estimator is scored on the test set; the table reports
        mean ± std (``ddof=0``) over the repeats.
+
+    Every (estimator, fraction, repeat) fit is one task of a single flat
+    joblib loop over estimators × draws, so with ``n_jobs`` (or a
+    :func:`joblib.parallel_config` backend such as dask or ray) all of them
+    can run at once, on one machine or on a cluster; the scores do not depend
+    on how they are spread.
 
     Parameters
     ----------
@@ -421,16 +460,31 @@ def label_fraction_curve(
         As in :func:`sklspec.evaluation.compare`: ``True`` prints a line per
         estimator to stderr; a callable ``progress(name, index, total,
         result)`` gets ``result=None`` before and a dict (``mean``, ``std``
-        per fraction, ``elapsed``, ``error``) after each estimator.
+        per fraction, ``elapsed``, ``error``) after each estimator. In
+        parallel, ``elapsed`` is the wall-clock wait since the previous
+        estimator was reported, and backends that return their results at
+        the end (dask, ray) report every estimator then.
     error_score : "raise" or float, default="raise"
         ``"raise"`` propagates an estimator's exception; a number is recorded
         as its score for that draw and the first error message is kept.
+    n_jobs : int, optional
+        Number of jobs of the loop over estimators × draws. None means 1
+        unless in a :func:`joblib.parallel_config` context (which also
+        chooses the backend: ``"loky"`` by default, ``"dask"`` or ``"ray"`` for
+        a cluster); -1 means all processors.
 
     Returns
     -------
     result : LabelFractionResult
         The table, per-repeat scores (``scores_``) and the draws
         (``draws_``).
+
+    Notes
+    -----
+    The draws are made once, before any fit, and the results are gathered in
+    the order of ``estimators`` and draws, so the result is that of a serial
+    run whatever ``n_jobs`` and the backend (only ``fit_time`` differs),
+    provided every estimator is reproducible (a fixed ``random_state``).
 
     Examples
     --------
@@ -480,40 +534,30 @@ def label_fraction_curve(
         return f"{metric.name} {cells}"
 
     notify = _common._make_notifier(progress, describe)
-    scores, fit_times, errors, uses = {}, {}, {}, {}
+    catch = error_score != "raise"
+    uses = {name: accepts_unlabeled(est) for name, est in estimators.items()}
+    # One flat loop over (estimator x draw), estimator-major; the draws run
+    # repeat-major, fraction-minor. The results come back in this order.
+    jobs = (
+        (estimator, X, y, d, uses[name], transductive, scorer, catch)
+        for name, estimator in estimators.items()
+        for d in draws
+    )
+    results = _common._flat_parallel(_fit_and_score_draw, jobs, n_jobs)
+    scores, fit_times, errors = {}, {}, {}
     total = len(estimators)
-    for index, (name, estimator) in enumerate(estimators.items()):
+    for index, name in enumerate(estimators):
         notify(name, index, total, None)
         start = time.perf_counter()
-        semi = accepts_unlabeled(estimator)
-        uses[name] = semi
         s = np.full((fractions.size, n_repeats), np.nan)
         ft = np.full((fractions.size, n_repeats), np.nan)
         for k, d in enumerate(draws):
             fi, r = k % fractions.size, d["repeat"]
-            est = clone(estimator)
-            X_lab = _safe_indexing(X, d["labelled"])
-            y_lab = _safe_indexing(y, d["labelled"])
-            fit_kwargs = {}
-            if semi:
-                pool = d["pool"]
-                if transductive:
-                    pool = np.concatenate([pool, d["test"]])
-                fit_kwargs["X_unlabeled"] = (
-                    _safe_indexing(X, pool) if pool.size else None
-                )
-            try:
-                t0 = time.perf_counter()
-                est.fit(X_lab, y_lab, **fit_kwargs)
-                ft[fi, r] = time.perf_counter() - t0
-                value = scorer(
-                    est, _safe_indexing(X, d["test"]), _safe_indexing(y, d["test"])
-                )
-                s[fi, r] = metric.sign * float(value)
-            except Exception as exc:
-                if error_score == "raise":
-                    raise
-                errors.setdefault(name, _common._error_message(exc))
+            value, ft[fi, r], error = next(results)
+            if error is None:
+                s[fi, r] = metric.sign * value
+            else:
+                errors.setdefault(name, error)
                 s[fi, r] = float(error_score)
         scores[name] = s
         fit_times[name] = ft
