@@ -571,6 +571,8 @@ def cmd_ship(args, run):
         args.objective,
         n_passes=args.passes,
         pooling=args.pooling,
+        real_spectra=args.real or None,
+        real_fraction=args.real_fraction,
         random_state=args.seed,
         checkpoint=f"{args.work}/ship-{args.objective}.pt",
         checkpoint_every=100,
@@ -705,6 +707,13 @@ def main(argv=None):
     p.add_argument("--objective", default="mae")
     p.add_argument("--pooling", default="flatten", help="read-out of the shipped one")
     p.add_argument("--objective-list", nargs="*", default=None)
+    p.add_argument(
+        "--real",
+        nargs="*",
+        default=["earthlib", "chemotools"],
+        help="real unlabelled sources mixed into the shipped run",
+    )
+    p.add_argument("--real-fraction", type=float, default=0.1)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--indomain-passes", type=int, default=10_000)
     p.add_argument("--device", default="cpu")

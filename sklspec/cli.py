@@ -940,6 +940,17 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument(
         "--resume", action="store_true", help="continue from the checkpoint"
     )
+    pre.add_argument(
+        "--real",
+        nargs="*",
+        default=None,
+        metavar="SOURCE",
+        help="mix real unlabelled spectra into the prior stream: earthlib, "
+        'chemotools (pip install "sklspec[pretrain]")',
+    )
+    pre.add_argument(
+        "--real-fraction", type=float, default=0.1, help="share of each batch"
+    )
     pre.add_argument("--seed", type=int, default=0)
     pre.add_argument("--name", default=None, help="name on the model card")
     pre.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -967,6 +978,8 @@ def _cmd_pretrain(args) -> int:
             n_points=args.n_points,
             lr=args.lr,
             pooling=args.pooling,
+            real_spectra=args.real,
+            real_fraction=args.real_fraction,
             device=args.device,
             checkpoint=checkpoint,
             checkpoint_every=args.checkpoint_every,
@@ -974,7 +987,7 @@ def _cmd_pretrain(args) -> int:
             random_state=args.seed,
             verbose=0 if args.quiet else 1,
         )
-    except (ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError, ImportError) as exc:
         raise CLIError(str(exc)) from exc
     encoder.save_pretrained(out)
     card = write_model_card(out, name=args.name or out.name)

@@ -348,3 +348,39 @@ def test_wheel_ships_the_weights(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in ("config.json", "model.safetensors", "MODEL_CARD.md"):
         assert f"sklspec/pretrained/weights/sklspec-base/{f}" in names
+
+
+def test_pretrain_mixes_real_spectra_as_a_minority_stream(monkeypatch):
+    import sklspec.pretrained._pretrain as P
+
+    real = np.full((10, 32), 7.0, dtype=np.float32)  # recognisable rows
+    monkeypatch.setattr(P, "load_real_spectra", lambda s, n_points: (real, {"x": 10}))
+    seen = []
+    real_stream = P.train_stream
+
+    def spy(module, loss_fn, batch_at, **kw):
+        seen.append(batch_at(0)["X"])
+        return real_stream(module, loss_fn, batch_at, **kw)
+
+    monkeypatch.setattr(P, "train_stream", spy)
+    enc = pretrain("mae", real_spectra=["x"], real_fraction=0.25, **TINY)
+    (X0,) = seen
+    assert (X0 == 7.0).all(axis=1).sum() == 2  # 0.25 x 8
+    assert enc.training_summary_["real_spectra"] == {
+        "sources": {"x": 10},
+        "fraction": 0.25,
+        "per_step": 2,
+    }
+    with pytest.raises(ValueError, match="real_fraction"):
+        pretrain("mae", real_spectra=["x"], real_fraction=1.5, **TINY)
+
+
+def test_real_sources_load_onto_the_grid():
+    pytest.importorskip("chemotools")
+    from sklspec.pretrained._pretrain import load_real_spectra
+
+    X, counts = load_real_spectra(("chemotools",), n_points=64)
+    assert X.shape == (counts["chemotools"], 64) and counts["chemotools"] > 1000
+    np.testing.assert_allclose(X.mean(axis=1), 0, atol=1e-4)
+    with pytest.raises(ValueError, match="Unknown real-spectra source"):
+        load_real_spectra(("ossl",))

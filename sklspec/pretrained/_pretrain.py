@@ -19,7 +19,13 @@ from ..datasets import SpectralPrior
 from ..nn import MaskedAutoencoder1d, MultiTaskBCELoss, TransformRecognitionModel
 from ..preprocessing import CanonicalGrid
 
-__all__ = ["OBJECTIVES", "pretrain", "write_model_card"]
+__all__ = [
+    "OBJECTIVES",
+    "REAL_SOURCES",
+    "load_real_spectra",
+    "pretrain",
+    "write_model_card",
+]
 
 #: Pretraining objectives compared in ``benchmarks/pretrained.py``:
 #: masked reconstruction, the transformation-recognition pretext, and that
@@ -29,6 +35,92 @@ OBJECTIVES = ("mae", "transform", "hybrid")
 #: Pretext magnitudes of the transformation task on SNV spectra (the
 #: TransformRecogEmbedder defaults, relative to a standard deviation of 1).
 _PRETEXT = dict(noise_scale=0.1, offset_scale=0.5, factor_range=(0.5, 1.5))
+
+
+#: Real unlabelled spectra that pretraining can mix into the prior stream:
+#: name -> (package, extra, description). MIT-licensed, none of them a
+#: benchmark set.
+REAL_SOURCES = {
+    "earthlib": (
+        "earthlib",
+        "pretrain",
+        "earthlib's spectral library: 7,261 vis-SWIR reflectance spectra "
+        "(0.4-2.45 um, 180 bands; soils incl. ICRAF-ISRIC, vegetation, "
+        "impervious surfaces)",
+    ),
+    "chemotools": (
+        "chemotools",
+        "pretrain",
+        "chemotools' fermentation ATR-FTIR spectra (train + test, 1,650 spectra, "
+        "1,047 points); its coffee set is left out (a benchmark set's kin)",
+    ),
+}
+
+
+def _read_source(name: str):
+    """Spectra and axis of one real source."""
+    if name == "earthlib":
+        import earthlib
+
+        lib = earthlib.full_library
+        return np.asarray(lib.data, dtype=np.float64), np.asarray(
+            lib.sensor.band_centers, dtype=np.float64
+        )
+    from chemotools.datasets import load_fermentation_test, load_fermentation_train
+
+    frames = [load_fermentation_train()[0], load_fermentation_test()[0]]
+    axis = np.asarray(frames[0].columns, dtype=np.float64)
+    return np.vstack([f.to_numpy(dtype=np.float64) for f in frames]), axis
+
+
+def load_real_spectra(sources=("earthlib", "chemotools"), *, n_points: int = 256):
+    """Real unlabelled spectra on the canonical grid, to mix into pretraining.
+
+    Parameters
+    ----------
+    sources : sequence of str, default=("earthlib", "chemotools")
+        Names of :data:`REAL_SOURCES`; each needs its package
+        (``pip install "sklspec[pretrain]"``).
+    n_points : int, default=256
+        Canonical grid width.
+
+    Returns
+    -------
+    X : ndarray of shape (n_spectra, n_points), float32
+        Every spectrum resampled over its own range and SNV-normalised
+        (:class:`~sklspec.preprocessing.CanonicalGrid`), all sources stacked.
+    counts : dict
+        Spectra per source.
+
+    Raises
+    ------
+    ValueError
+        If a source name is unknown.
+    ImportError
+        If a source's package is missing, naming the extra to install.
+    """
+    parts, counts = [], {}
+    for name in sources:
+        if name not in REAL_SOURCES:
+            raise ValueError(
+                f"Unknown real-spectra source {name!r}; choose from "
+                f"{list(REAL_SOURCES)}."
+            )
+        package, extra, _ = REAL_SOURCES[name]
+        try:
+            X, axis = _read_source(name)
+        except ImportError as exc:
+            raise ImportError(
+                f"The real spectra of {name!r} need the {package} package: "
+                f'pip install "sklspec[{extra}]" ({exc}).'
+            ) from exc
+        keep = np.isfinite(X).all(axis=1) & (np.ptp(X, axis=1) > 0)
+        grid = CanonicalGrid(n_points=n_points, wavelengths=axis, keep_stats=False)
+        parts.append(grid.fit(X[keep]).transform(X[keep]).astype(np.float32))
+        counts[name] = int(keep.sum())
+    if not parts:
+        return np.zeros((0, n_points), dtype=np.float32), counts
+    return np.vstack(parts), counts
 
 
 def vicreg_loss(z1, z2, *, sim=25.0, var=25.0, cov=1.0, eps=1e-4):
@@ -150,6 +242,8 @@ def pretrain(
     lr: float = 2e-3,
     warmup: float = 0.03,
     prior_params: dict | None = None,
+    real_spectra=None,
+    real_fraction: float = 0.1,
     device: str = "cpu",
     checkpoint=None,
     checkpoint_every: int = 200,
@@ -200,6 +294,15 @@ def pretrain(
     prior_params : dict or None, default=None
         Parameters of :class:`~sklspec.datasets.SpectralPrior` (its defaults:
         NIR, MIR and Raman equally).
+    real_spectra : sequence of str or None, default=None
+        Real unlabelled spectra to mix in as a minority stream: names of
+        :data:`REAL_SOURCES` (see :func:`load_real_spectra`). They are mapped
+        onto the grid once (a fixed pool of a few MB) and every step replaces
+        `real_fraction` of its prior spectra with spectra drawn from the pool
+        (for ``"hybrid"``, a real spectrum is its own second view). None:
+        the prior alone.
+    real_fraction : float, default=0.1
+        Share of each batch drawn from `real_spectra`.
     device : str, default="cpu"
         Torch device (``"cuda"`` where a GPU exists).
     checkpoint : path-like or None, default=None
@@ -239,16 +342,28 @@ def pretrain(
     grid = CanonicalGrid(n_points=n_points, keep_stats=False)
     grid.fit(np.zeros((1, n_points)))
     paired = objective == "hybrid"
+    pool, counts = None, {}
+    if real_spectra:
+        if not 0.0 < float(real_fraction) < 1.0:
+            raise ValueError(f"real_fraction must be in (0, 1), got {real_fraction}.")
+        pool, counts = load_real_spectra(tuple(real_spectra), n_points=n_points)
+    n_real = 0 if pool is None else max(1, int(round(real_fraction * batch_size)))
 
     def batch_at(step: int) -> dict:
         ss = np.random.SeedSequence([seed, step])
         b = next(prior.stream(int(batch_size), paired=paired, random_state=ss))
+        picks, rng = ss.spawn(2)
         out = {
             "X": grid.transform(b.X1 if paired else b.X).astype(np.float32),
-            "rng": np.random.default_rng(ss.spawn(1)[0]),
+            "rng": np.random.default_rng(rng),
         }
         if paired:
             out["X2"] = grid.transform(b.X2).astype(np.float32)
+        if n_real:
+            idx = np.random.default_rng(picks).integers(len(pool), size=n_real)
+            out["X"][:n_real] = pool[idx]
+            if paired:
+                out["X2"][:n_real] = pool[idx]
         return out
 
     with seeded(seed):
@@ -289,7 +404,15 @@ def pretrain(
         "objective": objective,
         "prior": "sklspec.datasets.SpectralPrior",
         "prior_params": {"n_points": n_points, **prior_params},
-        "real_spectra": None,
+        "real_spectra": (
+            None
+            if not counts
+            else {
+                "sources": counts,
+                "fraction": float(real_fraction),
+                "per_step": n_real,
+            }
+        ),
         "steps": n_steps,
         "batch_size": int(batch_size),
         "passes": int(last.get("passes", 0)),
@@ -307,6 +430,18 @@ def pretrain(
     }
     est._set_fitted_attributes()
     return est
+
+
+def _real_lines(real) -> list[str]:
+    if not real:
+        return ["- No real spectrum was seen in pretraining."]
+    lines = [
+        f"- Real unlabelled spectra as a minority stream: {real['per_step']} of "
+        f"each batch (fraction {real['fraction']:g}), drawn from a pool of:"
+    ]
+    for name, n in real["sources"].items():
+        lines.append(f"  - {n:,} spectra: {REAL_SOURCES[name][2]} (MIT licence).")
+    return lines
 
 
 def write_model_card(path, *, name: str, results: str | None = None) -> Path:
@@ -334,6 +469,12 @@ def write_model_card(path, *, name: str, results: str | None = None) -> Path:
     config = json.loads((path / "config.json").read_text())
     t = config.get("training") or {}
     p = config["params"]
+    real = t.get("real_spectra")
+    real_flag = (
+        f"--real {' '.join(real['sources'])} --real-fraction {real['fraction']:g} "
+        if real
+        else ""
+    )
     arch = (
         f"1-D CNN, blocks {p.get('channels')}, kernel {p.get('kernel_size')}, "
         f"read-out: block {p.get('layer')} pooled {p.get('pooling')}"
@@ -379,12 +520,12 @@ def write_model_card(path, *, name: str, results: str | None = None) -> Path:
         "shown XRF.",
         "",
         "## Data",
-        f"- Pretrained only on synthetic spectra of `{t.get('prior')}` "
+        f"- Synthetic spectra of `{t.get('prior')}` "
         f"(parameters {t.get('prior_params')}): Voigt-band libraries, "
         "Beer-Lambert mixing, scatter, baselines, shift/stretch, line-shape "
-        "broadening, heteroscedastic noise, random ranges and point densities. "
-        "No real spectrum, and none of the benchmark sets, was seen in "
-        "pretraining.",
+        "broadening, heteroscedastic noise, random ranges and point densities.",
+        *_real_lines(real),
+        "- None of the benchmark sets (`SKLSPEC_DATA`) was seen in pretraining.",
         "",
         "## Compute",
         f"- {t.get('steps'):,} steps of {t.get('batch_size')} samples, "
@@ -395,11 +536,12 @@ def write_model_card(path, *, name: str, results: str | None = None) -> Path:
         f"seed {t.get('seed')}, date {t.get('date')}.",
         f"- Reproduce: `sklspec pretrain --objective {t.get('objective')} "
         f"--passes {t.get('passes')} --batch-size {t.get('batch_size')} "
-        f"--pooling {p.get('pooling')} "
+        f"--pooling {p.get('pooling')} {real_flag}"
         f"--seed {t.get('seed')} --output DIR`.",
         "",
         "## Licence",
-        "- BSD-3-Clause, as sklspec. The weights derive from synthetic data only.",
+        "- BSD-3-Clause, as sklspec. The weights derive from the synthetic "
+        "prior and, where listed under Data, MIT-licensed spectra.",
         "",
         "## Benchmark figures",
         results.strip()
