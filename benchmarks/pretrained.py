@@ -634,7 +634,9 @@ def cmd_evaluate(args, run):
     body = [
         f"Shipped encoder `{SHIP_NAME}`: objective {t.get('objective')}, "
         f"{t.get('passes', 0):,} prior passes in {t.get('train_seconds', 0):.0f} s "
-        f"on {t.get('device')}; no real spectrum seen in pretraining. In-domain and "
+        f"on {t.get('device')}; real spectra mixed in: "
+        f"{(t.get('real_spectra') or {}).get('sources', 'none')}; no benchmark set "
+        "seen in pretraining. In-domain and "
         f"continued rows: {args.indomain_passes:,} pretext passes on the training "
         "part of each split (labelled + unlabelled, never the test part). "
         f"{args.repeats} repeats; accuracy (classes) or R² (values) on the test part; "

@@ -21,6 +21,7 @@ __all__ = [
     "SHIPPED",
     "list_pretrained",
     "load_pretrained",
+    "load_real_spectra",
     "pretrain",
     "pretrained_path",
     "write_model_card",
@@ -60,7 +61,13 @@ def load_pretrained(name):
 def __getattr__(name):
     # the pretraining code imports the embedders, which import this package's
     # registry: load it on first use
-    if name in ("pretrain", "OBJECTIVES", "write_model_card"):
+    if name in (
+        "pretrain",
+        "OBJECTIVES",
+        "REAL_SOURCES",
+        "load_real_spectra",
+        "write_model_card",
+    ):
         from . import _pretrain
 
         return getattr(_pretrain, name)
