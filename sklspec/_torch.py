@@ -14,7 +14,8 @@ stands on the four pieces here, so no other file writes a batched
     CUDA device) is restored afterwards.
 :func:`train_module`
     Train a module with a skorch ``NeuralNet`` (progress bar, history,
-    divergence check).
+    divergence check: a non-finite loss is an error, a finite loss that
+    rose or never fell a :class:`~sklspec.exceptions.TrainingDivergenceWarning`).
 :func:`train_stream`
     Train a module on an endless stream of batches for a number of optimiser
     steps (pretraining on a generated prior), with atomic checkpoints, exact
@@ -35,6 +36,7 @@ from sklearn.utils import check_random_state
 
 __all__ = [
     "derive_seed",
+    "divergence_message",
     "n_rows",
     "predict",
     "predict_iter",
@@ -206,6 +208,7 @@ def train_module(
     callbacks=None,
     optimizer=torch.optim.Adam,
     train_split=None,
+    on_divergence: str = "warn",
     **net_kwargs,
 ):
     """Train ``module`` on ``(X, y)`` with a skorch ``NeuralNet``.
@@ -237,6 +240,12 @@ def train_module(
         Default Adam.
     train_split : callable or None
         skorch ``train_split`` (None: train on everything).
+    on_divergence : {"warn", "raise", "ignore"}, default="warn"
+        What to do when training diverged with a finite loss (see Notes):
+        issue a :class:`~sklspec.exceptions.TrainingDivergenceWarning`, raise
+        a :class:`~sklspec.exceptions.TrainingDivergenceError`, or nothing.
+        The estimators keep the default; their users make the warning an
+        error with :func:`warnings.simplefilter`.
     **net_kwargs
         More ``NeuralNet`` parameters (``optimizer__weight_decay`` ...).
 
@@ -252,6 +261,19 @@ def train_module(
     ------
     FloatingPointError
         If the loss became non-finite.
+    TrainingDivergenceError
+        If training diverged and ``on_divergence="raise"``.
+
+    Notes
+    -----
+    The reference of the divergence check is the loss of the first
+    mini-batch, computed at the initial weights. Training counts as
+    diverged, although every loss is finite, when (a) the last epoch's loss
+    is more than 10 times that initial loss, (b) some batch's loss rose more
+    than 100-fold above it (even if it came down again: the weights went
+    through an explosion), or (c) after
+    5 epochs or more the last epoch's loss is not below it. See
+    :func:`divergence_message`.
     """
     from skorch import NeuralNet
     from skorch.callbacks import PrintLog, ProgressBar
@@ -293,7 +315,117 @@ def train_module(
             f"training of {type(module).__name__} diverged (non-finite loss); "
             "lower lr or standardise the spectra (e.g. SNV) first."
         )
+    _check_divergence(
+        divergence_message(
+            net.history, lr=lr, name=type(module).__name__, criterion=criterion
+        ),
+        on_divergence,
+    )
     return net.module_, history
+
+
+#: Rules of the divergence check of :func:`train_module` (see its Notes).
+DIVERGENCE_RISE = 10.0
+DIVERGENCE_PEAK = 100.0
+DIVERGENCE_MIN_EPOCHS = 5
+
+
+def _loss_name(criterion) -> str:
+    if criterion is None:
+        return "loss"
+    cls = criterion if isinstance(criterion, type) else type(criterion)
+    return cls.__name__
+
+
+def divergence_message(history, *, lr: float, name: str, criterion=None):
+    """Why a finite training history counts as diverged, or None.
+
+    Parameters
+    ----------
+    history : sequence of dict
+        skorch history rows (``train_loss``, and ``batches`` with the
+        per-batch ``train_loss``) or plain ``{"train_loss": ...}`` rows.
+    lr : float
+        The learning rate, named in the message.
+    name : str
+        What was trained (the module's class name).
+    criterion : optional
+        The loss, named in the message.
+
+    Returns
+    -------
+    message : str or None
+        The diagnosis (epoch, losses, learning rate and the fix), or None
+        when the history looks like ordinary training.
+
+    Examples
+    --------
+    >>> rows = [{"train_loss": v} for v in (1.0, 0.5, 0.2)]
+    >>> divergence_message(rows, lr=1e-3, name="Net") is None
+    True
+    >>> rows = [{"train_loss": v} for v in (1.0, 30.0, 5e4)]
+    >>> divergence_message(rows, lr=10.0, name="Net")[:56]
+    'training of Net diverged at lr=10: the loss rose from 1 '
+    """
+    rows = [row for row in history if "train_loss" in row]
+    epochs = [float(row["train_loss"]) for row in rows]
+    if not epochs or not np.all(np.isfinite(epochs)):
+        return None
+    # per epoch: its batch losses (an epoch's own mean where none are kept)
+    batch_losses = [
+        [float(b["train_loss"]) for b in row.get("batches", ()) if "train_loss" in b]
+        or [float(row["train_loss"])]
+        for row in rows
+    ]
+    batches = [v for epoch in batch_losses for v in epoch]
+    initial = batches[0]
+    final = epochs[-1]
+    fix = (
+        "the embeddings or predictions are likely meaningless; lower lr "
+        f"(e.g. lr={lr / 10:g}) or standardise the spectra (e.g. SNV) first."
+    )
+    head = f"training of {name} diverged at lr={lr:g}: the {_loss_name(criterion)}"
+    if initial > 0 and final > DIVERGENCE_RISE * initial:
+        epoch = next(
+            i + 1 for i, v in enumerate(epochs) if v > DIVERGENCE_RISE * initial
+        )
+        return (
+            f"{head} rose from {initial:.4g} at the initial weights to "
+            f"{final:.4g} after {len(epochs)} epoch(s) (above "
+            f"{DIVERGENCE_RISE:g}x from epoch {epoch} on); {fix}"
+        )
+    peaks = [max(epoch) for epoch in batch_losses]
+    peak = max(peaks)
+    if initial > 0 and peak > DIVERGENCE_PEAK * initial:
+        epoch = peaks.index(peak) + 1
+        return (
+            f"{head} exploded from {initial:.4g} at the initial weights to "
+            f"{peak:.4g} in epoch {epoch} (ended at {final:.4g} after "
+            f"{len(epochs)} epoch(s)); {fix}"
+        )
+    if len(epochs) >= DIVERGENCE_MIN_EPOCHS and final >= initial:
+        return (
+            f"{head} did not fall: {initial:.4g} at the initial weights, "
+            f"{final:.4g} after {len(epochs)} epochs; {fix}"
+        )
+    return None
+
+
+def _check_divergence(message, on_divergence: str) -> None:
+    """Warn, raise or do nothing about a divergence ``message``."""
+    import warnings
+
+    from .exceptions import TrainingDivergenceError, TrainingDivergenceWarning
+
+    if on_divergence not in ("warn", "raise", "ignore"):
+        raise ValueError(
+            f"on_divergence must be 'warn', 'raise' or 'ignore', got {on_divergence!r}."
+        )
+    if message is None or on_divergence == "ignore":
+        return
+    if on_divergence == "raise":
+        raise TrainingDivergenceError(message)
+    warnings.warn(message, TrainingDivergenceWarning, stacklevel=3)
 
 
 def _save_checkpoint(path, state: dict) -> None:

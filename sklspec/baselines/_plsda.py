@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,6 +19,7 @@ from sklearn.cross_decomposition import PLSRegression
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
+from ..exceptions import DataLimitWarning
 from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["PLSDAClassifier"]
@@ -44,9 +46,10 @@ class PLSDAClassifier(
         actually used, :attr:`n_components_`, is
         ``min(n_components, n_features, n_samples - 1)`` (and at least 1): a PLS
         model cannot have more latent variables than spectral points, nor more
-        than the rank of the centred training set. The value is clipped
-        silently, so that a grid over ``n_components`` stays valid on small
-        cross-validation folds.
+        than the rank of the centred training set. The value is clipped, so
+        that a grid over ``n_components`` stays valid on small
+        cross-validation folds, and a :class:`~sklspec.exceptions.DataLimitWarning`
+        names the limit and the value used.
     scale : bool, default=True
         Whether the inner PLS scales ``X`` (and the one-hot targets) to unit
         variance; see :class:`~sklearn.cross_decomposition.PLSRegression`.
@@ -155,6 +158,12 @@ class PLSDAClassifier(
         -------
         self : PLSDAClassifier
             Fitted classifier.
+
+        Warns
+        -----
+        DataLimitWarning
+            If ``n_components`` is beyond the spectral points or the training
+            spectra minus one (see ``n_components``).
         """
         X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
         Y = self._encode_classes(y)
@@ -162,6 +171,30 @@ class PLSDAClassifier(
         self.n_components_ = int(
             max(1, min(self.n_components, n_features, n_samples - 1))
         )
+        if self.n_components_ < self.n_components:
+            limit = (
+                f"the spectra have {n_features} points"
+                if n_features <= n_samples - 1
+                else f"{n_samples} training spectra allow at most "
+                f"{max(1, n_samples - 1)} (n_samples - 1)"
+            )
+            warnings.warn(
+                f"PLSDAClassifier(n_components={self.n_components}) asks for more "
+                f"latent variables than the data allow: {limit}; fitting "
+                f"n_components_={self.n_components_}. Pass n_components <= "
+                f"{self.n_components_} (or more spectra) to silence this.",
+                DataLimitWarning,
+                stacklevel=2,
+            )
+        peak = float(np.max(np.abs(X), initial=0.0))
+        if peak > 1e150 or 0 < peak < 1e-150:
+            raise ValueError(
+                f"PLSDAClassifier cannot fit spectra whose largest magnitude is "
+                f"{peak:.3g}: squaring such values overflows or underflows float64 "
+                "(the PLS fit would end in NaN). Rescale the spectra to a "
+                "physical range first (e.g. absorbance, or "
+                "sklspec.preprocessing.SNV)."
+            )
         self.pls_ = PLSRegression(
             n_components=self.n_components_,
             scale=self.scale,

@@ -67,6 +67,7 @@ from ..nn import PretrainingModule, module_class
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
 from ..utils._validation import wavelengths_from_X
+from ..utils._warnings import constant_rows, warn_constant_spectra
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
 
@@ -582,6 +583,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         :meth:`_make_training_data` after validation of ``X``.
         """
         X = self._fit_input(X)
+        warn_constant_spectra(
+            constant_rows(X), type(self).__name__, "they carry nothing to learn"
+        )
         n_samples, n_features = X.shape
         if n_samples < 2 and self.max_epochs > 0:
             raise ValueError(
@@ -695,17 +699,33 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         -------
         Z : ndarray of shape (n_spectra, n_features_out)
             The embeddings, float32 for float32 input, else float64.
+
+        Warns
+        -----
+        ConstantSpectraWarning
+            If some spectra are constant (all points equal); also at
+            :meth:`fit`. See :mod:`sklspec.exceptions`.
         """
         check_is_fitted(self)
         grid = getattr(self, "grid_", None)
         if grid is not None:
             G = grid.transform(X)
+            warn_constant_spectra(
+                constant_rows(G[:, : grid.n_points]),
+                type(self).__name__,
+                "their embeddings say nothing about them",
+            )
             Z = self._embed(G[:, : grid.n_points])
             if grid.keep_stats:
                 Z = np.hstack([Z, G[:, grid.n_points :]])
             return Z.astype(G.dtype, copy=False)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        warn_constant_spectra(
+            constant_rows(X),
+            type(self).__name__,
+            "their embeddings say nothing about them",
+        )
         Z = self._embed(X)
         return Z.astype(X.dtype, copy=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import OneToOneFeatureMixin
 
+from ..utils._warnings import warn_constant_spectra
 from ._base import _BaseSpectralTransformer
 
 
@@ -23,7 +24,9 @@ class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
 
     A constant spectrum (standard deviation zero, to rounding) has no scale to
     divide by: it is mapped to zeros instead of NaN or inf, as
-    :class:`~sklearn.preprocessing.StandardScaler` does for constant features.
+    :class:`~sklearn.preprocessing.StandardScaler` does for constant features,
+    and a :class:`~sklspec.exceptions.ConstantSpectraWarning` names its rows
+    (such a spectrum is usually a dead or saturated measurement).
 
     Attributes
     ----------
@@ -66,6 +69,9 @@ class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
         constant = std <= 10 * np.finfo(X.dtype).eps
         X_tr /= np.where(constant, 1, std).astype(X.dtype, copy=False)
         X_tr[constant[:, 0]] = 0.0
+        warn_constant_spectra(
+            constant[:, 0], type(self).__name__, "SNV maps them to zeros"
+        )
         return X_tr
 
 

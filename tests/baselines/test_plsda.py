@@ -1,11 +1,14 @@
 """Tests of PLSDAClassifier against scikit-learn's PLSRegression."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.datasets import make_classification
 
 from sklspec.baselines import PLSDAClassifier
+from sklspec.exceptions import DataLimitWarning
 
 
 @pytest.fixture
@@ -70,11 +73,28 @@ def test_string_labels(data3):
     assert clf.score(X, labels) > 0.8
 
 
-def test_n_components_clipped():
+def test_n_components_clipped_with_a_warning():
     X, y = make_classification(n_samples=12, n_features=5, random_state=0)
-    assert PLSDAClassifier(n_components=50).fit(X, y).n_components_ == 5
-    assert PLSDAClassifier(n_components=50).fit(X[:4], [0, 1, 0, 1]).n_components_ == 3
-    assert PLSDAClassifier(n_components=50).fit(X, y).transform(X).shape == (12, 5)
+    with pytest.warns(DataLimitWarning, match="spectra have 5 points.*<= 5"):
+        assert PLSDAClassifier(n_components=50).fit(X, y).n_components_ == 5
+    with pytest.warns(DataLimitWarning, match="4 training spectra allow at most 3"):
+        clf = PLSDAClassifier(n_components=50).fit(X[:4], [0, 1, 0, 1])
+    assert clf.n_components_ == 3
+    with pytest.warns(DataLimitWarning):
+        assert PLSDAClassifier(n_components=50).fit(X, y).transform(X).shape == (
+            12,
+            5,
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        PLSDAClassifier(n_components=5).fit(X, y)  # within the limits: silent
+
+
+def test_n_components_beyond_64_points_names_the_limit():
+    # issue #14: 100 components on 64-point spectra was accepted without a word
+    X, y = make_classification(n_samples=200, n_features=64, random_state=0)
+    with pytest.warns(DataLimitWarning, match=r"n_components=100.*64 points"):
+        assert PLSDAClassifier(n_components=100).fit(X, y).n_components_ == 64
 
 
 def test_one_class_raises():

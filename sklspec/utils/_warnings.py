@@ -1,0 +1,56 @@
+"""Warnings about suspicious spectra, shared by transformers and embedders."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..exceptions import ConstantSpectraWarning
+
+
+def constant_rows(X: np.ndarray) -> np.ndarray:
+    """Boolean mask of the constant rows of a 2-D float array (to rounding).
+
+    A row counts as constant when its range is at most ten machine epsilons
+    of its largest magnitude (exactly equal points, or equal but for
+    rounding).
+
+    Examples
+    --------
+    >>> constant_rows(np.array([[1.0, 1.0], [1.0, 2.0]]))
+    array([ True, False])
+    """
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] == 0:
+        return np.zeros(len(X), dtype=bool)
+    eps = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
+    scale = np.max(np.abs(X), axis=1)
+    return np.ptp(X, axis=1) <= 10 * eps * scale
+
+
+def warn_constant_spectra(mask: np.ndarray, who: str, what: str) -> None:
+    """Issue a :class:`~sklspec.exceptions.ConstantSpectraWarning` if any row is.
+
+    Parameters
+    ----------
+    mask : ndarray of bool
+        The constant rows (see :func:`constant_rows`).
+    who : str
+        The estimator, named in the message.
+    what : str
+        What the estimator does with such a spectrum.
+    """
+    n = int(np.count_nonzero(mask))
+    if n == 0 or len(mask) == 0:
+        return
+    rows = np.flatnonzero(mask)[:5].tolist()
+    more = ", ..." if n > 5 else ""
+    warnings.warn(
+        f"{who}: {n} of {len(mask)} spectra are constant (all points equal; "
+        f"rows {rows}{more}); {what}. A constant "
+        "spectrum is usually a dead detector, a blank or saturated measurement "
+        "or a row of fill values: check or drop those rows.",
+        ConstantSpectraWarning,
+        stacklevel=3,
+    )
