@@ -1,0 +1,252 @@
+"""Bad input thrown at every public estimator (the case table of
+``tests/bad_input_cases.py``), the training-divergence check and fuzzing.
+
+Every case must end in a refusal whose message names the problem, a
+documented warning or a harmless answer; the wrong outcomes still open are
+listed with their reasons in ``KNOWN_WRONG``, and this test requires that list
+to be exact. ``benchmarks/bad_input.py`` runs the same table and writes the
+counts and the user-guide table of refusals.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from sklspec._torch import divergence_message, train_module
+from sklspec.exceptions import (
+    ConstantSpectraWarning,
+    TrainingDivergenceError,
+    TrainingDivergenceWarning,
+)
+from sklspec.preprocessing import StandardNormalVariate
+
+from .bad_input_cases import (
+    CASES,
+    KNOWN_WRONG,
+    MUST_WARN,
+    estimators,
+    run_estimator,
+)
+
+ESTIMATORS = estimators()
+
+#: Every outcome of this session, for a look in a debugger or ``-s`` run.
+RECORDS: list[dict] = []
+
+
+def test_every_public_estimator_is_in_the_harness():
+    from .test_common import ESTIMATORS as ALL
+
+    skipped = {"MiniRocketTransformer", "ConformalRegressor", "ConformalClassifier"}
+    assert set(ALL) - skipped <= set(ESTIMATORS)
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+def test_bad_input(name):
+    records = run_estimator(name, ESTIMATORS[name])
+    RECORDS.extend(records)
+    wrong = {r["case"]: r["detail"] for r in records if r["outcome"] == "wrong"}
+    expected = KNOWN_WRONG.get(name, {})
+    assert set(wrong) == set(expected), (
+        f"{name}: wrong outcomes {wrong} (known: {sorted(expected)})"
+    )
+    outcomes = {r["case"]: r["outcome"] for r in records}
+    for case in MUST_WARN.get(name, ()):
+        assert outcomes[case] in ("warned", "refused"), (name, case)
+
+
+# ---------------------------------------------------------- four known cases
+def test_snv_warns_on_constant_spectra_and_maps_them_to_zeros():
+    X = np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
+    with pytest.warns(ConstantSpectraWarning, match=r"1 of 2 spectra.*rows \[1\]"):
+        out = StandardNormalVariate().fit_transform(X)
+    np.testing.assert_array_equal(out[1], 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        StandardNormalVariate().fit_transform(X[:1])
+
+
+def test_embedder_warns_on_constant_spectra_at_fit_and_transform():
+    from sklspec.embedders import VAEEmbedder
+
+    X = np.random.default_rng(0).normal(size=(12, 16))
+    X[3] = 2.0
+    emb = VAEEmbedder(latent_dim=2, hidden=(4,), max_epochs=1, random_state=0)
+    with pytest.warns(ConstantSpectraWarning, match="VAEEmbedder: 1 of 12"):
+        emb.fit(X)
+    with pytest.warns(ConstantSpectraWarning, match="embeddings say nothing"):
+        emb.transform(X[:5])
+
+
+def _mlp():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1)
+    )
+
+
+def _xy():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 8)).astype(np.float32)
+    return X, X[:, :1] * 2.0 + 0.1
+
+
+def _train(lr, max_epochs=10, **kw):
+    X, y = _xy()
+    return train_module(
+        _mlp(),
+        X,
+        y,
+        criterion=torch.nn.MSELoss,
+        lr=lr,
+        max_epochs=max_epochs,
+        batch_size=16,
+        device="cpu",
+        seed=0,
+        **kw,
+    )
+
+
+def test_divergence_warns_with_lr_and_epoch():
+    with pytest.warns(TrainingDivergenceWarning, match=r"lr=10: .*epoch") as rec:
+        _train(10.0, max_epochs=6)
+    assert "lower lr" in str(rec[0].message)
+
+
+def test_divergence_raises_on_request():
+    with pytest.raises(TrainingDivergenceError, match=r"lr=10\b"):
+        _train(10.0, max_epochs=6, on_divergence="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _train(10.0, max_epochs=6, on_divergence="ignore")
+    with pytest.raises(ValueError, match="on_divergence must be"):
+        _train(0.01, max_epochs=1, on_divergence="loud")
+
+
+def test_ordinary_training_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TrainingDivergenceWarning)
+        _, history = _train(0.01, max_epochs=10)
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+def test_divergence_rules():
+    rows = lambda *v: [{"train_loss": x} for x in v]  # noqa: E731
+    assert divergence_message(rows(1.0, 0.5, 0.2), lr=1e-3, name="N") is None
+    assert "rose from 1" in divergence_message(rows(1.0, 20.0), lr=1, name="N")
+    # a short training that exploded and never came back below its start
+    batches = [{"train_loss": 1.0}, {"train_loss": 1e4}]
+    exploded = [{"train_loss": 2.0, "batches": batches}]
+    assert "exploded" in divergence_message(exploded, lr=1, name="N")
+    # not falling at all over 5 epochs
+    assert "did not fall" in divergence_message(
+        rows(1.0, 1.0, 1.1, 1.0, 1.0), lr=1, name="N"
+    )
+    # too short to tell, or non-finite (the FloatingPointError's job)
+    assert divergence_message(rows(1.0, 1.0), lr=1, name="N") is None
+    assert divergence_message(rows(1.0, np.nan), lr=1, name="N") is None
+
+
+@pytest.mark.parametrize("cls", ["MAEEmbedder", "VAEEmbedder"])
+def test_embedders_at_lr_10_warn_instead_of_finite_garbage(cls):
+    # issue #14: lr=10 diverged to finite garbage embeddings without a word
+    import sklspec.embedders as emb
+
+    from ._helpers import TINY_MAE, gaussian_peaks
+
+    X, _ = gaussian_peaks(48, 64)
+    params = TINY_MAE if cls == "MAEEmbedder" else dict(hidden=(16,), latent_dim=4)
+    est = getattr(emb, cls)(**params, lr=10.0, max_epochs=6, random_state=0)
+    with pytest.warns(TrainingDivergenceWarning, match=r"lr=10\b"):
+        est.fit(X)
+
+
+# -------------------------------------------------------------- fuzzing
+@pytest.mark.slow
+def test_fuzz_spectra_preprocessing_never_gives_silent_garbage():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    from sklspec.preprocessing import (
+        Detrend,
+        MultiplicativeScatterCorrection,
+        SavitzkyGolay,
+    )
+
+    del hypothesis
+    elements = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        X=arrays(
+            np.float64,
+            st.tuples(st.integers(1, 6), st.integers(1, 20)),
+            elements=elements,
+        ),
+        which=st.sampled_from(["snv", "msc", "sg", "detrend"]),
+    )
+    def check(X, which):
+        est = {
+            "snv": StandardNormalVariate(),
+            "msc": MultiplicativeScatterCorrection(),
+            "sg": SavitzkyGolay(window_length=3, polyorder=1),
+            "detrend": Detrend(),
+        }[which]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = est.fit_transform(X)
+            except ValueError as exc:
+                assert str(exc), "an empty error message"
+                return
+        if np.all(np.isfinite(X)) and np.max(np.abs(X), initial=0) < 1e150:
+            assert np.all(np.isfinite(out)), (which, X)
+
+    check()
+
+
+@pytest.mark.slow
+def test_fuzz_parameters_are_validated_or_work():
+    pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from sklspec.baselines import PLSDAClassifier
+    from sklspec.preprocessing import SavitzkyGolay
+
+    from .bad_input_cases import good_data
+
+    X, targets = good_data()
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        window=st.integers(-5, 100),
+        polyorder=st.integers(-2, 10),
+        n_components=st.integers(-2, 200),
+    )
+    def check(window, polyorder, n_components):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = SavitzkyGolay(
+                    window_length=window, polyorder=polyorder
+                ).fit_transform(X)
+                assert np.all(np.isfinite(out))
+            except ValueError as exc:
+                assert "window_length" in str(exc) or "polyorder" in str(exc)
+            try:
+                clf = PLSDAClassifier(n_components=n_components).fit(
+                    X, targets["classes"]
+                )
+                assert 1 <= clf.n_components_ <= min(X.shape[1], len(X) - 1)
+            except ValueError as exc:
+                assert "n_components" in str(exc)
+
+    check()
