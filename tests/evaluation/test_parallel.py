@@ -89,16 +89,30 @@ def test_n_jobs_2_equals_serial(data, serial, tmp_path):
     assert curve.fit_time_.keys() == serial[1].fit_time_.keys()
 
 
+class _NoStreamingBackend(joblib._parallel_backends.ThreadingBackend):
+    """Threads that return all results at the end, as dask's and ray's backends.
+
+    (joblib's "multiprocessing" backend behaves so too, but it forks: after
+    torch has started its threads elsewhere in the test session, a forked
+    child can deadlock.)
+    """
+
+    supports_return_generator = False
+
+
+joblib.register_parallel_backend("no-streaming", _NoStreamingBackend)
+
+
 def test_backend_without_streaming_and_progress(data, serial, tmp_path):
-    # multiprocessing, like ray's backend, returns all its results at the end:
-    # the results and the order of the progress calls are still the serial ones
+    # a backend that, like ray's and dask's, returns all its results at the
+    # end: the results and the order of the progress calls are the serial ones
     X, y = data
     calls = []
 
     def progress(name, index, total, result):
         calls.append((name, index, total, result is None))
 
-    with joblib.parallel_config(backend="multiprocessing", n_jobs=2):
+    with joblib.parallel_config(backend="no-streaming", n_jobs=2):
         res = compare(_models(), X, y, cv=3, progress=progress)
     _assert_same(res, serial[0], tmp_path)
     names = list(_models())
