@@ -64,6 +64,7 @@ from .._torch import (
 )
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
+from ..preprocessing import CanonicalGrid
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
 from ..utils._validation import wavelengths_from_X
@@ -406,7 +407,12 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     }
 
     #: Constraint of the ``grid`` parameter (embedders that take one).
-    _grid_constraint = [None, Interval(Integral, 2, None, closed="left"), dict, object]
+    _grid_constraint = [
+        None,
+        Interval(Integral, 2, None, closed="left"),
+        dict,
+        CanonicalGrid,
+    ]
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

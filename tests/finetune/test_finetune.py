@@ -118,6 +118,7 @@ def test_make_ssl_models():
         "SSL-CNN embedding + linear",
         "SSL-MAE embedding + linear",
         "SSL-VAE embedding + linear",
+        "sklspec-base",
     }
     assert make_ssl_models("regression", quick=False)
     with pytest.raises(ValueError, match="task must be"):

@@ -13,6 +13,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import ParameterGrid
 from sklearn.pipeline import Pipeline
 
+from sklspec.pretrained import list_pretrained
 from sklspec.zoo import ModelSpec, _registry, _ssl, get_model, list_models, make_models
 
 SSL = list_models(kind="ssl")
@@ -82,13 +83,16 @@ def test_list_models_filters():
         "SSL-CNN embedding + linear",
         "SSL-MAE embedding + linear",
         "SSL-VAE embedding + linear",
+        "sklspec-base",
     ]
     assert list_models("regression") == reg + SSL
     for spec in list_models(details=True):
         assert spec.kind in ("baseline", "ssl")
         assert set(spec.tasks) <= {"classification", "regression"} and spec.tasks
         assert spec.description and "\n" not in spec.description
-        assert (spec.embedder is not None) == (spec.kind == "ssl")
+        # an SSL model pretrains an embedder, unless it is a shipped encoder
+        shipped = spec.name in list_pretrained()
+        assert (spec.embedder is not None) == (spec.kind == "ssl" and not shipped)
     specs = {spec.name: spec for spec in list_models(details=True)}
     assert (specs["MiniRocket"].module, specs["MiniRocket"].extra) == ("aeon", "rocket")
     assert (specs["Cubist"].module, specs["Cubist"].extra) == ("cubist", "cubist")
