@@ -28,7 +28,9 @@ stands on the four pieces here, so no other file writes a batched
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -430,9 +432,6 @@ def _check_divergence(message, on_divergence: str) -> None:
 
 def _save_checkpoint(path, state: dict) -> None:
     """Write ``state`` with :func:`torch.save` atomically (temp file, rename)."""
-    import os
-    from pathlib import Path
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -534,7 +533,7 @@ def train_stream(
         module.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=weight_decay
     )
     start, history, passes, seconds = 0, [], 0, 0.0
-    if resume and checkpoint is not None and _path_exists(checkpoint):
+    if resume and checkpoint is not None and Path(checkpoint).is_file():
         state = torch.load(checkpoint, map_location=device, weights_only=True)
         module.load_state_dict(state["module"])
         optimizer.load_state_dict(state["optimizer"])
@@ -613,12 +612,6 @@ def train_stream(
             bar.close()
     module.eval()
     return module, history
-
-
-def _path_exists(path) -> bool:
-    from pathlib import Path
-
-    return Path(path).is_file()
 
 
 # --------------------------------------------------------------- inference

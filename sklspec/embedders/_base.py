@@ -65,6 +65,7 @@ from .._torch import (
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
 from ..preprocessing import CanonicalGrid
+from ..preprocessing._canonical import STATS_NAMES
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
 from ..utils._validation import wavelengths_from_X
@@ -631,8 +632,6 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     # ------------------------------------------------------- canonical grid
     def _make_grid(self):
         """The unfitted :class:`~sklspec.preprocessing.CanonicalGrid` or None."""
-        from ..preprocessing import CanonicalGrid
-
         grid = getattr(self, "grid", None)
         if grid is None:
             return None
@@ -681,7 +680,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Width of the embedding (read-out parameters may change after fit)."""
         width = int(self._embed(np.zeros((0, self._module_width()))).shape[1])
         grid = getattr(self, "grid_", None)
-        n_stats = 4 if grid is not None and grid.keep_stats else 0  # STATS_NAMES
+        n_stats = len(STATS_NAMES) if grid is not None and grid.keep_stats else 0
         return width + n_stats
 
     def _embed(self, X: np.ndarray) -> np.ndarray:

@@ -390,7 +390,7 @@ def pretrain(
         desc=f"pretrain {objective}",
     )
     wall = time.perf_counter() - t0
-    inner = (module.model if objective == "hybrid" else module).cpu().eval()
+    inner = inner.cpu().eval()  # trained in place (train_stream returns module)
     if pooling is not None:
         params["pooling"] = pooling
     est = est_cls(grid=n_points, max_epochs=0, random_state=int(random_state), **params)
