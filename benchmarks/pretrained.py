@@ -241,19 +241,18 @@ def random_init(base, X_pool, seed):
 def run_set(name, data_home, encoders, methods, fractions, repeats, seed, run, opts):
     X, y, task, target = load(name, data_home)
     rows = []
-    frozen = {}
+    frozen, rates = {}, {}
     for label, enc in encoders.items():
-        frozen[label], rate = encoder_features(enc, X)
-        run.log(f"{name}: {label} embeds {rate:,.0f} spectra/s")
+        frozen[label], rates[label] = encoder_features(enc, X)
+        run.log(f"{name}: {label} embeds {rates[label]:,.0f} spectra/s")
     per_repeat_cache: dict = {}
     for frac in fractions:
         for r, (lab, pool, test) in enumerate(splits(y, task, frac, repeats, seed)):
             scores = {}
-            key = r
-            if key not in per_repeat_cache:
-                # features that depend on the split's unlabelled part only
-                # (MiniRocket kernels, in-domain encoders): the pool is the
-                # training part minus nothing: labelled + pool of this repeat
+            if r not in per_repeat_cache:
+                # features fitted on the training part of the repeat (labelled
+                # + pool; the same for every fraction, never the test part):
+                # MiniRocket kernels, the in-domain and continued encoders
                 train_all = np.concatenate([lab, pool])
                 cache = {}
                 if {"minirocket", "fused"} & set(methods):
@@ -271,8 +270,8 @@ def run_set(name, data_home, encoders, methods, fractions, repeats, seed, run, o
                     )
                     cache["continued"] = (enc.transform(X), secs)
                     cache["random"] = random_init(base, X[train_all], r).transform(X)
-                per_repeat_cache[key] = cache
-            cache = per_repeat_cache[key]
+                per_repeat_cache[r] = cache
+            cache = per_repeat_cache[r]
             yl, yt = y[lab], y[test]
             nmin = min_count(yl) if task == "classification" else len(yl)
             for label, F in frozen.items():
@@ -325,7 +324,9 @@ def run_set(name, data_home, encoders, methods, fractions, repeats, seed, run, o
         for kind in ("indomain", "continued")
         if per_repeat_cache and kind in next(iter(per_repeat_cache.values()))
     }
-    return rows, pretrain_seconds
+    # what the costs table reports: the set's shape, embedding rates, and the
+    # median in-domain / continued pretraining times
+    return rows, {**pretrain_seconds, "shape": X.shape, "rates": rates}
 
 
 def summarise(rows, fractions, reference_label):
@@ -612,13 +613,12 @@ def cmd_evaluate(args, run):
             args,
         )
         rows += r
-        X = load(name, args.data_home)[0]
-        _, rate = encoder_features(base, X)
+        n, p = secs["shape"]
         costs.append(
             {
                 "set": name,
-                "n x p": f"{X.shape[0]} x {X.shape[1]}",
-                "embed spectra/s": round(rate),
+                "n x p": f"{n} x {p}",
+                "embed spectra/s": round(secs["rates"][SHIP_NAME]),
                 "in-domain pretraining s": round(secs.get("indomain", float("nan")), 1),
                 "continued pretraining s": round(
                     secs.get("continued", float("nan")), 1
