@@ -39,6 +39,7 @@ from sklearn.utils import check_random_state
 __all__ = [
     "derive_seed",
     "divergence_message",
+    "lr_scheduler",
     "n_rows",
     "predict",
     "predict_iter",
@@ -165,7 +166,7 @@ def n_rows(X) -> int:
     return len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
 
 
-def _progress_callbacks(verbose: int, max_epochs: int) -> list:
+def _progress_callbacks(verbose: int, max_epochs: int, initial: int = 0) -> list:
     """skorch callbacks that show training: a tqdm bar over the epochs."""
     if not verbose:
         return []
@@ -178,7 +179,10 @@ def _progress_callbacks(verbose: int, max_epochs: int) -> list:
             from tqdm.auto import tqdm
 
             self.bar_ = tqdm(
-                total=max_epochs, desc=type(net.module_).__name__, unit="epoch"
+                total=max_epochs,
+                initial=initial,
+                desc=type(net.module_).__name__,
+                unit="epoch",
             )
 
         def on_epoch_end(self, net, **kwargs):
@@ -193,6 +197,149 @@ def _progress_callbacks(verbose: int, max_epochs: int) -> list:
             self.bar_.close()
 
     return [("epoch_bar", _EpochBar())]
+
+
+#: Files of a training checkpoint directory (skorch ``Checkpoint`` names).
+CHECKPOINT_FILES = {
+    "f_params": "params.pt",
+    "f_optimizer": "optimizer.pt",
+    "f_criterion": "criterion.pt",
+    "f_history": "history.json",
+}
+FINGERPRINT_FILE = "fingerprint.json"
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """The torch seed of one epoch: a function of the run's seed and the
+    epoch number only, drawn through :class:`numpy.random.SeedSequence` so
+    that it shares no stream with the weight initialisation (seeded with
+    `seed` itself) or with neighbouring seeds' epochs."""
+    state = np.random.SeedSequence([int(seed), int(epoch)]).generate_state(2)
+    return int(state[0]) << 32 | int(state[1])
+
+
+def _epoch_callbacks(seed: int) -> list:
+    """Seed torch at every epoch; stop at ``max_epochs`` epochs in all.
+
+    Listed last: on ``on_epoch_begin`` only the history's new row comes
+    before (so the seed is set before any batch is drawn), and the stop
+    comes after every other callback has seen the last epoch (a checkpoint
+    included).
+    """
+    from skorch.callbacks import Callback
+
+    class _EpochSeed(Callback):
+        """Torch seeded per epoch (:func:`epoch_seed`): an epoch's batches, masks and
+        dropout depend on its number only (so a resumed run repeats them);
+        and training ends once the history holds ``max_epochs`` epochs (a
+        resumed run continues to that total, not for ``max_epochs`` more)."""
+
+        def on_epoch_begin(self, net, **kwargs):
+            torch.manual_seed(epoch_seed(seed, len(net.history)))
+
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) >= net.max_epochs:
+                raise KeyboardInterrupt  # skorch's way to end fit cleanly
+
+    return [("epoch_seed", _EpochSeed())]
+
+
+def lr_scheduler(policy, *, step_every: str = "epoch", **kwargs):
+    """A skorch :class:`~skorch.callbacks.LRScheduler` that resumes exactly.
+
+    skorch rebuilds the scheduler at the start of every ``fit`` with
+    ``last_epoch = len(history) - 1``, the epochs done; a schedule stepped
+    every batch (warm-up, cosine decay) then restarts near its beginning
+    after a resume. This one passes the batches done instead, so a run
+    resumed from a checkpoint follows the schedule of an uninterrupted run.
+
+    Parameters
+    ----------
+    policy : torch LR scheduler class
+        E.g. :class:`torch.optim.lr_scheduler.LambdaLR`.
+    step_every : {"epoch", "batch"}, default="epoch"
+        When the scheduler steps.
+    **kwargs
+        The scheduler's parameters (``lr_lambda`` ...).
+
+    Returns
+    -------
+    callback : skorch.callbacks.LRScheduler
+    """
+    from skorch.callbacks import LRScheduler
+
+    class _ResumableLRScheduler(LRScheduler):
+        def _get_scheduler(self, net, policy, **scheduler_kwargs):
+            if self.step_every == "batch" and len(net.history) > 0:
+                scheduler_kwargs.setdefault("last_epoch", self.batch_idx_ - 1)
+            return super()._get_scheduler(net, policy, **scheduler_kwargs)
+
+    return _ResumableLRScheduler(policy=policy, step_every=step_every, **kwargs)
+
+
+def _differences(saved: dict, wanted: dict, prefix: str = "") -> list[str]:
+    """Keys (nested ones dotted) whose values differ between two dicts."""
+    out = []
+    for key in sorted(set(saved) | set(wanted)):
+        a, b = saved.get(key), wanted.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _differences(a, b, f"{prefix}{key}.")
+        elif a != b:
+            out.append(f"{prefix}{key}")
+    return out
+
+
+def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
+    """skorch ``Checkpoint`` + ``LoadInitState`` callbacks, and epochs done."""
+    if checkpoint is None:
+        return [], 0
+    import json
+
+    from skorch.callbacks import Checkpoint, LoadInitState
+
+    directory = Path(checkpoint)
+    directory.mkdir(parents=True, exist_ok=True)
+    mark = directory / FINGERPRINT_FILE
+    history = directory / CHECKPOINT_FILES["f_history"]
+    wanted = json.loads(json.dumps(fingerprint or {}, default=str))
+    done = 0
+    if history.is_file():
+        saved = json.loads(mark.read_text()) if mark.is_file() else None
+        if saved != wanted:
+            changed = _differences(saved or {}, wanted)
+            raise ValueError(
+                f"The checkpoint in {str(directory)!r} belongs to another run "
+                f"(it differs in: {', '.join(changed) or 'its fingerprint'}), "
+                "so it cannot be continued. Use another checkpoint directory, "
+                "or delete this one to start over."
+            )
+        done = len(json.loads(history.read_text()))
+    else:
+        mark.write_text(json.dumps(wanted, indent=1, sort_keys=True))
+
+    class _StagedCheckpoint(Checkpoint):
+        """skorch's Checkpoint, written into a staging folder first and then
+        moved into place file by file, the history last: a run killed while
+        saving leaves the previous complete checkpoint (its history still
+        counts the epochs its weights have)."""
+
+        def save_model(self, net):
+            final = Path(self.dirname)
+            staging = final / ".saving"
+            staging.mkdir(exist_ok=True)
+            self.dirname = str(staging)
+            try:
+                super().save_model(net)
+            finally:
+                self.dirname = str(final)
+            names = [v for k, v in CHECKPOINT_FILES.items() if k != "f_history"]
+            for name in [*names, CHECKPOINT_FILES["f_history"]]:
+                os.replace(staging / name, final / name)
+
+    cp = _StagedCheckpoint(
+        dirname=str(directory), monitor=None, load_best=False, **CHECKPOINT_FILES
+    )
+    return [("checkpoint", cp), ("load_init_state", LoadInitState(cp))], done
 
 
 def train_module(
@@ -211,6 +358,8 @@ def train_module(
     optimizer=torch.optim.Adam,
     train_split=None,
     on_divergence: str = "warn",
+    checkpoint=None,
+    fingerprint: dict | None = None,
     **net_kwargs,
 ):
     """Train ``module`` on ``(X, y)`` with a skorch ``NeuralNet``.
@@ -219,9 +368,11 @@ def train_module(
     ----------
     module : torch.nn.Module
         The initialised module (trained in place).
-    X : ndarray or dict of ndarray
+    X : ndarray, dict of ndarray or torch IterableDataset
         Inputs (float32); a dict's arrays share their first axis and are
-        passed to ``module.forward`` by keyword.
+        passed to ``module.forward`` by keyword. An ``IterableDataset``
+        (:class:`sklspec._stream.BatchStream`) yields whole batches
+        ``(X_batch, y_batch)``; it is read anew every epoch.
     y : ndarray or None
         Targets handed to ``criterion`` (None for losses computed from X only).
     criterion : torch.nn.Module class or instance
@@ -248,6 +399,19 @@ def train_module(
         a :class:`~sklspec.exceptions.TrainingDivergenceError`, or nothing.
         The estimators keep the default; their users make the warning an
         error with :func:`warnings.simplefilter`.
+    checkpoint : path-like or None, default=None
+        Directory of a skorch :class:`~skorch.callbacks.Checkpoint` written
+        after every epoch (module, optimiser, criterion, history). When it
+        already holds a checkpoint of the same `fingerprint`, skorch's
+        :class:`~skorch.callbacks.LoadInitState` restores it and training
+        continues from the next epoch up to `max_epochs` in all; a finished
+        checkpoint is only loaded. Torch is seeded anew at every epoch from
+        `seed` and the epoch number (:func:`epoch_seed`), so a resumed run
+        ends with the same weights as an uninterrupted one.
+    fingerprint : dict or None, default=None
+        What the run is (estimator, parameters, data shape), stored beside
+        the checkpoint; a checkpoint of another fingerprint is refused
+        rather than continued.
     **net_kwargs
         More ``NeuralNet`` parameters (``optimizer__weight_decay`` ...).
 
@@ -280,11 +444,19 @@ def train_module(
     from skorch import NeuralNet
     from skorch.callbacks import PrintLog, ProgressBar
 
-    n = n_rows(X)
-    batch_size = min(batch_size, n)
-    # BatchNorm cannot train on a batch of one sample: drop such a last batch.
-    drop_last = n > batch_size and n % batch_size == 1
-    extra = _progress_callbacks(verbose, max_epochs)
+    if isinstance(X, torch.utils.data.IterableDataset):
+        # whole batches come from the stream, shuffled by it
+        iterator = {"iterator_train__batch_size": None}
+    else:
+        n = n_rows(X)
+        batch_size = min(batch_size, n)
+        # BatchNorm cannot train on a batch of one sample: drop such a last batch.
+        iterator = {
+            "iterator_train__shuffle": True,
+            "iterator_train__drop_last": n > batch_size and n % batch_size == 1,
+        }
+    resume, done = _resume_callbacks(checkpoint, fingerprint)
+    extra = _progress_callbacks(verbose, max_epochs, initial=done)
     if verbose >= 2:
         extra.append(("batch_bar", ProgressBar()))
     net = NeuralNet(
@@ -295,11 +467,12 @@ def train_module(
         max_epochs=max_epochs,
         batch_size=batch_size,
         train_split=train_split,
-        callbacks=[*extra, *(callbacks or [])],
-        iterator_train__shuffle=True,
-        iterator_train__drop_last=drop_last,
+        # the resume callbacks first: LoadInitState must restore the history
+        # before an LRScheduler reads it
+        callbacks=[*resume, *extra, *(callbacks or []), *_epoch_callbacks(seed)],
         device=str(resolve_device(device)),
         verbose=int(verbose),
+        **iterator,
         **net_kwargs,
     )
     net.set_params(
@@ -309,7 +482,10 @@ def train_module(
     )
     with seeded(seed):
         net.initialize()
-        net.fit(X, y)
+        if done >= max_epochs:  # a finished run: load it, train nothing
+            net.load_params(checkpoint=dict(resume)["checkpoint"])
+        else:
+            net.fit(X, y)
     history = [{k: v for k, v in row.items() if k != "batches"} for row in net.history]
     losses = [row.get("train_loss", 0.0) for row in history]
     if not np.all(np.isfinite(losses)):

@@ -62,6 +62,7 @@ from .._torch import (
     seeded,
     train_module,
 )
+from .._stream import BatchStream, SpectraSource, is_stream, stream_moments
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
 from ..preprocessing import CanonicalGrid
@@ -118,6 +119,15 @@ verbose : int, default=0
     "callbacks": """\
 callbacks : list of skorch callbacks or None, default=None
     Extra skorch callbacks for training.
+""",
+    "checkpoint": """\
+checkpoint : str, path-like or None, default=None
+    Directory of a training checkpoint (skorch
+    :class:`~skorch.callbacks.Checkpoint`, written after every epoch). When
+    it holds the checkpoint of an interrupted :meth:`fit` with the same
+    parameters and data shape, ``fit`` resumes from it and ends with the
+    same weights as an uninterrupted run; a checkpoint of another run is
+    refused. See :doc:`/user_guide/large_libraries`.
 """,
     "attributes_in": """\
 n_features_in_ : int
@@ -405,6 +415,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "checkpoint": [str, Path, None],
     }
 
     #: Constraint of the ``grid`` parameter (embedders that take one).
@@ -424,7 +435,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     # ------------------------------------------------------------------ hooks
     #: Constructor parameters left out of ``config.json`` (not JSON, or
     #: meaningless once fitted).
-    _unsaved_params: tuple[str, ...] = ("weights", "callbacks")
+    _unsaved_params: tuple[str, ...] = ("weights", "callbacks", "checkpoint")
 
     #: The :class:`~sklspec.nn.PretrainingModule` subclass this embedder holds.
     _module_type: type = PretrainingModule
@@ -546,8 +557,29 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """
         return {}
 
-    def _train(self, module, X, y, seed: int):
-        options = {"callbacks": self.callbacks, **self._train_options(n_rows(X))}
+    def _fingerprint(self, n_spectra: int, n_features: int, seed: int) -> dict:
+        """What a training run is, stored beside its checkpoint.
+
+        The parameters that change the result, the data's shape and the
+        seed; not ``max_epochs`` (a run may be continued for more epochs),
+        ``verbose``, ``device`` or the checkpoint directory itself.
+        """
+        skip = {*self._unsaved_params, "max_epochs", "verbose", "device"}
+        params = {
+            k: _fingerprint_value(v)
+            for k, v in self.get_params(deep=False).items()
+            if k not in skip
+        }
+        return {
+            "estimator": type(self).__name__,
+            "params": params,
+            "n_spectra": int(n_spectra),
+            "n_features": int(n_features),
+            "seed": int(seed),
+        }
+
+    def _train(self, module, X, y, seed: int, *, n_train: int, n_features: int):
+        options = {"callbacks": self.callbacks, **self._train_options(n_train)}
         return train_module(
             module,
             X,
@@ -559,6 +591,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             device=self.device,
             seed=seed,
             verbose=self.verbose,
+            checkpoint=self.checkpoint,
+            fingerprint=self._fingerprint(n_train, n_features, seed),
             **options,
         )
 
@@ -569,9 +603,13 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_spectra, n_points)
-            Unlabelled spectra. A DataFrame with numeric string column names
-            gives the wavelength axis, which is then checked in ``transform``.
+        X : array-like, DataFrame or streamed library
+            Unlabelled spectra ``(n_spectra, n_points)``. A DataFrame with
+            numeric string column names gives the wavelength axis, which is
+            then checked in ``transform``. A library that does not fit in
+            memory (a :class:`numpy.memmap`, an h5py or zarr array, or an
+            iterable of batches, see :func:`sklspec.utils.is_stream`) is
+            streamed block by block.
         y : None
             Ignored (self-supervised).
 
@@ -589,6 +627,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         repeats) pass them as ``data_kwargs``; they reach
         :meth:`_make_training_data` after validation of ``X``.
         """
+        if is_stream(X):
+            return self._fit_stream(X, **data_kwargs)
         X = self._fit_input(X)
         warn_constant_spectra(
             constant_rows(X), type(self).__name__, "they carry nothing to learn"
@@ -615,7 +655,17 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X_train, y_train = self._make_training_data(
                 X.astype(np.float32), rng, **data_kwargs
             )
-            module, history = self._train(module, X_train, y_train, seed)
+            module, history = self._train(
+                module,
+                X_train,
+                y_train,
+                seed,
+                n_train=n_rows(X_train),
+                n_features=n_features,
+            )
+        return self._finish_fit(module, history, n_samples, t0)
+
+    def _finish_fit(self, module, history, n_samples: int, t0: float):
         module.eval()
         self.module_ = module
         self.history_ = history
@@ -628,6 +678,100 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         }
         self._set_fitted_attributes()
         return self
+
+    # ------------------------------------------------------------ streaming
+    #: Whether :meth:`fit` can stream a library (see :meth:`_fit_stream`).
+    _supports_streaming: bool = True
+
+    def _stream_rows_per_batch(self) -> int:
+        """Spectra per training batch of a streamed fit."""
+        return int(self.batch_size)
+
+    def _fit_stream(self, X, **data_kwargs):
+        """Fit on a library read block by block (see :mod:`sklspec._stream`).
+
+        One pass computes the input statistics (per-point moments) and
+        counts the spectra; training then reads the library once per epoch
+        through a :class:`~sklspec._stream.BatchStream`, whose batches
+        :meth:`_make_training_data` turns into pretext data afresh every
+        epoch. Memory holds one shuffle buffer of spectra, whatever the
+        library's size.
+        """
+        name = type(self).__name__
+        if not self._supports_streaming:
+            raise TypeError(
+                f"{name}.fit takes in-memory spectra only (its training pairs "
+                "are not a library to stream); load them with np.asarray first."
+            )
+        given = sorted(k for k, v in data_kwargs.items() if v is not None)
+        if given:
+            raise ValueError(
+                f"{name}.fit takes {', '.join(given)} only with in-memory "
+                "spectra, not with a streamed library."
+            )
+        source = SpectraSource(X, name=name)
+        grid = self._make_grid()
+        self.grid_ = grid
+        preprocess = None
+        if grid is not None:
+            grid.fit(next(iter(source.blocks())))
+
+            def preprocess(block):
+                return grid.transform(block)[:, : grid.n_points].astype(np.float32)
+
+        moments = stream_moments(source, preprocess)
+        n_samples = int(moments.n)
+        self.n_features_in_ = int(source.n_features)
+        self.wavelengths_in_ = None
+        if hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        warn_constant_spectra(
+            moments.constant, name, "they carry nothing to learn", n_total=n_samples
+        )
+        if n_samples < 2 and self.max_epochs > 0:
+            raise ValueError(
+                f"{name} needs at least 2 spectra to train, got "
+                f"n_samples = {n_samples}."
+            )
+        seed = self._seed()
+        device = resolve_device(self.device)
+        t0 = time.perf_counter()
+        with seeded(seed):
+            if self.weights is not None:
+                module = self._load_weights(
+                    resolve_weights(self.weights), self._module_width()
+                )
+            else:
+                module = self._build_module(self._module_width())
+                module.fit_input_statistics(moments)
+        module = module.to(device)
+        history: list[dict] = []
+        if self.max_epochs > 0:
+            reference_std = moments.global_std or 1.0
+
+            def make_batch(rows, rng):
+                X_b, y_b = self._make_training_data(
+                    rows, rng, reference_std=reference_std
+                )
+                return _as_tensors(X_b), (
+                    torch.zeros(len(rows)) if y_b is None else _as_tensors(y_b)
+                )
+
+            stream = BatchStream(
+                source,
+                rows_per_batch=self._stream_rows_per_batch(),
+                make_batch=make_batch,
+                preprocess=preprocess,
+            )
+            module, history = self._train(
+                module,
+                stream,
+                None,
+                seed,
+                n_train=n_samples,
+                n_features=self._module_width(),
+            )
+        return self._finish_fit(module, history, n_samples, t0)
 
     # ------------------------------------------------------- canonical grid
     def _make_grid(self):
@@ -997,6 +1141,21 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             est.feature_names_in_ = np.asarray(config["feature_names_in"], dtype=object)
         est._set_fitted_attributes()
         return est
+
+
+def _fingerprint_value(value):
+    """A parameter as JSON, or its repr (an estimator such as a grid)."""
+    try:
+        return _jsonable(value)
+    except TypeError:
+        return repr(value)
+
+
+def _as_tensors(data):
+    """An array, or a dict of arrays, as float32 torch tensors."""
+    if isinstance(data, dict):
+        return {k: _as_tensors(v) for k, v in data.items()}
+    return torch.from_numpy(np.ascontiguousarray(data, dtype=np.float32))
 
 
 def _is_scalar(v) -> bool:

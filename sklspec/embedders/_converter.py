@@ -97,6 +97,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         Seeds initialisation and shuffling (and a default VAE's training).
     {verbose}
     {callbacks}
+    {checkpoint}
 
     Attributes
     ----------
@@ -167,6 +168,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         random_state=None,
         verbose: int = 0,
         callbacks=None,
+        checkpoint=None,
     ):
         self.mir_embedder = mir_embedder
         self.hidden = hidden
@@ -181,6 +183,10 @@ class NIRtoMIRConverter(BaseEmbedder):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint = checkpoint
+
+    #: Paired NIR/MIR scans are few and in memory: no streamed fit.
+    _supports_streaming = False
 
     # ---------------------------------------------------------------- hooks
     def _vae_module(self) -> SpectralVAE:
@@ -301,6 +307,11 @@ class NIRtoMIRConverter(BaseEmbedder):
         )
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
+        if np.ndim(X) != 2:
+            # before the lengths of X and y are compared: a 1-D X gets
+            # sklearn's "Expected 2D array ... reshape" message, not a
+            # mismatch of sample counts
+            check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
         check_consistent_length(X, Y)
         names = getattr(y, "columns", None)
         self.output_feature_names_ = (

@@ -10,7 +10,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._torch import derive_seed, predict
+from .._torch import derive_seed, lr_scheduler, predict
 from ..nn._mae import (
     MAE_NORMALIZATIONS,
     MAE_POOLINGS,
@@ -184,6 +184,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     {verbose}
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (the learning-rate schedule is always added).
+    {checkpoint}
 
     Attributes
     ----------
@@ -292,6 +293,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         random_state=None,
         verbose: int = 0,
         callbacks=None,
+        checkpoint=None,
     ):
         self.patch_size = patch_size
         self.embed_dim = embed_dim
@@ -317,6 +319,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint = checkpoint
 
     # ---------------------------------------------------------------- hooks
     def _effective_architecture(self) -> dict:
@@ -347,8 +350,6 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
 
     def _train_options(self, n_train: int) -> dict:
         """AdamW (0.9, 0.95) with linear warm-up and cosine decay (MAX)."""
-        from skorch.callbacks import LRScheduler
-
         bs = min(self.batch_size, n_train)
         # train_module drops a last batch of one spectrum
         if n_train > bs and n_train % bs == 1:
@@ -356,8 +357,8 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         else:
             steps = math.ceil(n_train / bs)
         warmup = min(self.warmup_epochs, self.max_epochs // 2) * steps
-        schedule = LRScheduler(
-            policy=torch.optim.lr_scheduler.LambdaLR,
+        schedule = lr_scheduler(
+            torch.optim.lr_scheduler.LambdaLR,
             lr_lambda=_WarmupCosine(warmup, self.max_epochs * steps),
             step_every="batch",
         )

@@ -93,6 +93,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         random state is untouched.
     {verbose}
     {callbacks}
+    {checkpoint}
 
     Attributes
     ----------
@@ -192,6 +193,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         random_state=None,
         verbose: int = 0,
         callbacks=None,
+        checkpoint=None,
     ):
         self.layer = layer
         self.pooling = pooling
@@ -214,6 +216,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint = checkpoint
 
     # ---------------------------------------------------------------- hooks
     def _transformation_names(self) -> tuple[str, ...]:
@@ -249,7 +252,7 @@ class TransformRecogEmbedder(BaseEmbedder):
     def _set_fitted_attributes(self) -> None:
         self.task_names_ = ("original", *self._transformation_names())
 
-    def _pretext(self, X: np.ndarray, rng):
+    def _pretext(self, X: np.ndarray, rng, reference_std: float | None = None):
         names = self._transformation_names()
         return make_pretext_dataset(
             X,
@@ -259,12 +262,21 @@ class TransformRecogEmbedder(BaseEmbedder):
             offset_scale=self.offset_scale,
             factor_range=tuple(self.factor_range),
             n_segments=min(self.n_segments, X.shape[1]),
-            reference_std=float(np.std(X)) or 1.0,
+            reference_std=reference_std or float(np.std(X)) or 1.0,
         )
 
-    def _make_training_data(self, X, rng, **kw):
-        X_pre, Y, _ = self._pretext(X, rng)
+    def _make_training_data(self, X, rng, reference_std=None, **kw):
+        # in a streamed fit X is one batch: the noise and offset scales stay
+        # those of the whole library (reference_std from the streaming pass)
+        X_pre, Y, _ = self._pretext(X, rng, reference_std)
         return X_pre.astype(np.float32), Y.astype(np.float32)
+
+    def _stream_rows_per_batch(self) -> int:
+        # every spectrum of a batch comes back once per view (original +
+        # each transformation): batch_size pretext rows per step, as in
+        # memory
+        n_views = 1 + len(self._transformation_names())
+        return max(2, -(-int(self.batch_size) // n_views))
 
     def _make_criterion(self):
         n_tasks = 1 + len(self._transformation_names())

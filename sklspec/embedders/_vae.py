@@ -129,6 +129,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         torch's global random state is untouched.
     {verbose}
     {callbacks}
+    {checkpoint}
 
     Attributes
     ----------
@@ -196,6 +197,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         random_state=None,
         verbose: int = 0,
         callbacks=None,
+        checkpoint=None,
     ):
         self.latent_dim = latent_dim
         self.hidden = hidden
@@ -210,6 +212,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.checkpoint = checkpoint
 
     # ---------------------------------------------------------------- hooks
     def _build_module(self, n_features: int) -> torch.nn.Module:

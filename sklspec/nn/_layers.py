@@ -119,6 +119,26 @@ class InputScaler(nn.Module):
             mean = X.mean(dim=0)
             self.set_statistics(mean, float((X - mean).std(correction=0)))
 
+    def fit_moments(self, mean, var) -> None:
+        """Set the statistics from per-point moments (a streamed library).
+
+        The same statistics as :meth:`fit` on the spectra themselves, from
+        the mean and population variance of every point (merged block by
+        block, see :class:`sklspec._stream.FeatureMoments`).
+
+        Parameters
+        ----------
+        mean, var : array-like of shape (n_features,)
+            Per-point mean and population variance of the training spectra.
+        """
+        mean = torch.as_tensor(mean, dtype=torch.float64)
+        var = torch.as_tensor(var, dtype=torch.float64)
+        if self.mode == "global":
+            total = var.mean() + ((mean - mean.mean()) ** 2).mean()
+            self.set_statistics(float(mean.mean()), float(total.sqrt()))
+        elif self.mode == "wavelength":
+            self.set_statistics(mean, float(var.mean().sqrt()))
+
     def normalize(self, x: torch.Tensor):
         """Standardise ``(N, n_features)`` spectra, keeping what undoes it.
 

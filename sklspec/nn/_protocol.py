@@ -47,10 +47,15 @@ class PretrainingModule(ConfigMixin, nn.Module):
 
         Parameters
         ----------
-        X : array-like of shape (n_spectra, n_features)
-            Training spectra (NumPy array or tensor).
+        X : array-like of shape (n_spectra, n_features), or moments
+            Training spectra (NumPy array or tensor), or the per-point
+            moments of a streamed library (an object with ``mean`` and
+            ``var`` arrays, :class:`sklspec._stream.FeatureMoments`).
         """
-        self.input_scaler.fit(X)
+        if hasattr(X, "mean") and hasattr(X, "var") and hasattr(X, "m2"):
+            self.input_scaler.fit_moments(X.mean, X.var)
+        else:
+            self.input_scaler.fit(X)
 
     def embed(self, x: torch.Tensor, **options: Any) -> torch.Tensor:
         """Embed ``(N, n_features)`` spectra into ``(N, D)`` (read-out options)."""

@@ -29,25 +29,32 @@ def constant_rows(X: np.ndarray) -> np.ndarray:
     return np.ptp(X, axis=1) <= 10 * eps * scale
 
 
-def warn_constant_spectra(mask: np.ndarray, who: str, what: str) -> None:
+def warn_constant_spectra(
+    mask: np.ndarray, who: str, what: str, *, n_total: int | None = None
+) -> None:
     """Issue a :class:`~sklspec.exceptions.ConstantSpectraWarning` if any row is.
 
     Parameters
     ----------
-    mask : ndarray of bool
-        The constant rows (see :func:`constant_rows`).
+    mask : ndarray of bool, or of int with `n_total`
+        The constant rows (see :func:`constant_rows`); with `n_total`, their
+        indices (a streamed library keeps no mask of all its rows).
     who : str
         The estimator, named in the message.
     what : str
         What the estimator does with such a spectrum.
+    n_total : int or None, default=None
+        Number of spectra when `mask` holds indices.
     """
-    n = int(np.count_nonzero(mask))
-    if n == 0 or len(mask) == 0:
+    index = np.asarray(mask) if n_total is not None else np.flatnonzero(mask)
+    total = len(mask) if n_total is None else int(n_total)
+    n = len(index)
+    if n == 0 or total == 0:
         return
-    rows = np.flatnonzero(mask)[:5].tolist()
+    rows = index[:5].tolist()
     more = ", ..." if n > 5 else ""
     warnings.warn(
-        f"{who}: {n} of {len(mask)} spectra are constant (all points equal; "
+        f"{who}: {n} of {total} spectra are constant (all points equal; "
         f"rows {rows}{more}); {what}. A constant "
         "spectrum is usually a dead detector, a blank or saturated measurement "
         "or a row of fill values: check or drop those rows.",

@@ -1,0 +1,335 @@
+"""Streaming fit (memmap, h5py, zarr, iterables) and checkpoint/resume."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+from sklspec._stream import (
+    BLOCK_ROWS,
+    BatchStream,
+    FeatureMoments,
+    SpectraSource,
+    plain_batch,
+    stream_moments,
+)
+from sklspec.embedders import (
+    MAEEmbedder,
+    NIRtoMIRConverter,
+    TransformRecogEmbedder,
+    VAEEmbedder,
+)
+from sklspec.exceptions import ConstantSpectraWarning
+from sklspec.utils import BatchIterable, is_stream
+
+FAST = {
+    MAEEmbedder: dict(max_epochs=3, patch_size=8, batch_size=32, warmup_epochs=1),
+    TransformRecogEmbedder: dict(max_epochs=2, batch_size=64),
+    VAEEmbedder: dict(max_epochs=3, batch_size=32),
+}
+
+
+def _library(n=300, width=64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 1, width)
+    centres = rng.uniform(0.2, 0.8, (n, 1))
+    X = np.exp(-(((x - centres) / 0.05) ** 2)) + 0.01 * rng.normal(size=(n, width))
+    return X.astype(np.float32)
+
+
+def _weights(embedder):
+    return list(embedder.module_.state_dict().values())
+
+
+def _same(a, b) -> bool:
+    return all(torch.equal(u, v) for u, v in zip(_weights(a), _weights(b)))
+
+
+@pytest.fixture
+def library(tmp_path):
+    X = _library()
+    np.save(tmp_path / "lib.npy", X)
+    return X, np.load(tmp_path / "lib.npy", mmap_mode="r")
+
+
+# ------------------------------------------------------------------ sources
+def test_is_stream_tells_libraries_from_arrays(library):
+    X, mm = library
+    assert is_stream(mm)
+    assert is_stream(BatchIterable(lambda: iter([X])))
+    assert is_stream(b for b in [X])
+    for in_memory in (X, X.tolist(), (X[0], X[1]), torch.as_tensor(X), "spectra"):
+        assert not is_stream(in_memory)
+
+
+def test_moments_equal_the_in_memory_statistics(library):
+    X, mm = library
+    source = SpectraSource(mm)
+    moments = stream_moments(source)
+    X64 = X.astype(np.float64)
+    np.testing.assert_allclose(moments.mean, X64.mean(axis=0), rtol=1e-10)
+    np.testing.assert_allclose(moments.var, X64.var(axis=0), rtol=1e-8, atol=1e-12)
+    assert moments.global_std == pytest.approx(X64.std(), rel=1e-10)
+    assert moments.global_mean == pytest.approx(X64.mean(), rel=1e-10)
+    # merged over many small blocks: the same numbers
+    small = FeatureMoments(0, np.zeros(64), np.zeros(64))
+    for start in range(0, len(X), 7):
+        small.update(X[start : start + 7])
+    np.testing.assert_allclose(small.m2, moments.m2, rtol=1e-9)
+
+
+@pytest.mark.parametrize("cls", [MAEEmbedder, VAEEmbedder])
+def test_streamed_input_scaler_equals_in_memory(cls, library):
+    X, mm = library
+    kw = {**FAST[cls], "max_epochs": 0}
+    a = cls(random_state=0, **kw).fit(X)
+    b = cls(random_state=0, **kw).fit(mm)
+    scaler_a, scaler_b = a.module_.input_scaler, b.module_.input_scaler
+    torch.testing.assert_close(scaler_a.mean, scaler_b.mean, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(scaler_a.scale, scaler_b.scale, rtol=1e-5, atol=1e-6)
+
+
+def _sources(X, mm, tmp_path):
+    yield "memmap", mm
+    yield (
+        "iterable",
+        BatchIterable(lambda: (X[i : i + 50] for i in range(0, len(X), 50))),
+    )
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "lib.h5", "w") as f:
+        f["spectra"] = X
+    yield "h5py", h5py.File(tmp_path / "lib.h5", "r")["spectra"]
+    zarr = pytest.importorskip("zarr")
+    z = zarr.open_array(
+        str(tmp_path / "lib.zarr"), mode="w", shape=X.shape, dtype="f4", chunks=(64, 64)
+    )
+    z[:] = X
+    yield "zarr", zarr.open_array(str(tmp_path / "lib.zarr"), mode="r")
+
+
+@pytest.mark.parametrize("cls", list(FAST))
+def test_every_source_streams_to_the_same_model(cls, library, tmp_path):
+    X, mm = library
+    fitted = {
+        name: cls(random_state=0, **FAST[cls]).fit(src)
+        for name, src in _sources(X, mm, tmp_path)
+    }
+    reference = fitted.pop("memmap")
+    losses = [row["train_loss"] for row in reference.history_]
+    assert losses[-1] < losses[0]  # it trains
+    assert reference.training_summary_["n_spectra"] == len(X)
+    Z = reference.transform(X[:5])
+    assert Z.shape[0] == 5 and np.isfinite(Z).all()
+    for name, other in fitted.items():
+        assert _same(reference, other), name
+
+
+def test_streamed_fit_is_deterministic_and_seed_dependent(library):
+    X, mm = library
+    kw = FAST[MAEEmbedder]
+    a = MAEEmbedder(random_state=0, **kw).fit(mm)
+    b = MAEEmbedder(random_state=0, **kw).fit(mm)
+    c = MAEEmbedder(random_state=1, **kw).fit(mm)
+    assert _same(a, b)
+    assert not _same(a, c)
+
+
+def test_grid_embedder_streams_and_takes_any_width(tmp_path):
+    X = _library(width=100)
+    np.save(tmp_path / "wide.npy", X)
+    mm = np.load(tmp_path / "wide.npy", mmap_mode="r")
+    emb = MAEEmbedder(random_state=0, grid=64, **FAST[MAEEmbedder]).fit(mm)
+    Z = emb.transform(_library(n=4, width=77, seed=3))
+    assert Z.shape == (4, emb.get_feature_names_out().shape[0])
+    assert np.isfinite(Z).all()
+
+
+# ------------------------------------------------------------- the batches
+def test_batches_are_fresh_every_pass_and_repeat_under_a_seed(library):
+    X, mm = library
+    source = SpectraSource(mm)
+    stream = BatchStream(source, rows_per_batch=32, make_batch=plain_batch)
+
+    def first_batch(seed):
+        torch.manual_seed(seed)
+        return next(iter(stream))[0]
+
+    assert torch.equal(first_batch(0), first_batch(0))
+    assert not torch.equal(first_batch(0), first_batch(1))
+    # every spectrum once per pass (the last short batch kept: 300 % 32 = 12)
+    torch.manual_seed(0)
+    rows = torch.cat([xb for xb, _ in stream])
+    assert rows.shape == (len(X), X.shape[1])
+    np.testing.assert_array_equal(
+        np.sort(rows.numpy(), axis=0), np.sort(np.asarray(X), axis=0)
+    )
+    assert stream.n_batches(len(X)) == len(list(stream))
+
+
+def test_transform_recog_draws_new_transformations_each_epoch(library):
+    X, _ = library
+    emb = TransformRecogEmbedder(random_state=0, **FAST[TransformRecogEmbedder])
+    rng = np.random.default_rng(0)
+    a, _ = emb._make_training_data(X[:8], rng, reference_std=1.0)
+    b, _ = emb._make_training_data(X[:8], rng, reference_std=1.0)
+    assert a.shape == b.shape == (8 * (1 + len(emb._transformation_names())), 64)
+    assert not np.array_equal(a, b)
+    # batch_size pretext rows per step, as in memory
+    n_views = 1 + len(emb._transformation_names())
+    assert emb._stream_rows_per_batch() * n_views >= emb.batch_size
+
+
+def test_shuffle_buffer_spans_blocks(tmp_path):
+    X = np.arange(3 * BLOCK_ROWS, dtype=np.float32)[:, None] * np.ones((1, 4), "f4")
+    np.save(tmp_path / "big.npy", X)
+    stream = BatchStream(
+        SpectraSource(np.load(tmp_path / "big.npy", mmap_mode="r")),
+        rows_per_batch=BLOCK_ROWS // 2,
+        make_batch=plain_batch,
+    )
+    torch.manual_seed(0)
+    first = next(iter(stream))[0][:, 0].numpy()
+    # the rows of a batch come from anywhere in a block, not in order
+    assert not np.all(np.diff(first) == 1)
+    assert len(np.unique(first // BLOCK_ROWS)) == 1  # one block at a time here
+
+
+# ------------------------------------------------------------------ refusals
+def test_one_shot_generator_is_refused_naming_the_fix(library):
+    X, _ = library
+    with pytest.raises(TypeError, match="BatchIterable"):
+        MAEEmbedder(**FAST[MAEEmbedder]).fit(b for b in [X[:100], X[100:]])
+
+
+def test_nan_in_a_later_block_is_refused_naming_the_row(tmp_path):
+    X = _library()
+    X[257, 3] = np.nan
+    np.save(tmp_path / "nan.npy", X)
+    with pytest.raises(ValueError, match="row 257"):
+        VAEEmbedder(**FAST[VAEEmbedder]).fit(
+            np.load(tmp_path / "nan.npy", mmap_mode="r")
+        )
+
+
+def test_batches_of_another_width_are_refused():
+    X = _library()
+    batches = BatchIterable(lambda: iter([X[:100], X[100:200, :60]]))
+    with pytest.raises(ValueError, match="60 points.*64"):
+        VAEEmbedder(**FAST[VAEEmbedder]).fit(batches)
+
+
+def test_non_2d_library_is_refused(tmp_path):
+    np.save(tmp_path / "cube.npy", np.zeros((4, 5, 6), "f4"))
+    with pytest.raises(ValueError, match="2-D library"):
+        VAEEmbedder().fit(np.load(tmp_path / "cube.npy", mmap_mode="r"))
+
+
+def test_constant_spectra_in_a_stream_warn(tmp_path):
+    X = _library()
+    X[[10, 200]] = 1.0
+    np.save(tmp_path / "c.npy", X)
+    with pytest.warns(ConstantSpectraWarning, match=r"2 of 300 .*\[10, 200\]"):
+        VAEEmbedder(**{**FAST[VAEEmbedder], "max_epochs": 1}).fit(
+            np.load(tmp_path / "c.npy", mmap_mode="r")
+        )
+
+
+def test_groups_with_a_stream_and_converter_streams_are_refused(library):
+    X, mm = library
+    with pytest.raises(ValueError, match="groups only with in-memory"):
+        VAEEmbedder(**FAST[VAEEmbedder]).fit(mm, groups=np.arange(len(X)))
+    with pytest.raises(TypeError, match="in-memory spectra only"):
+        NIRtoMIRConverter(max_epochs=1).fit(mm, X)
+
+
+# ------------------------------------------------------- checkpoint / resume
+_KILLED_RUN = textwrap.dedent(
+    """
+    import os, signal, sys
+    import numpy as np
+    from skorch.callbacks import Callback
+    import sklspec.embedders as E
+
+    class KillAfter(Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) == int(sys.argv[4]):
+                os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no flush
+
+    kw = eval(sys.argv[3])
+    X = np.load(sys.argv[1], mmap_mode="r" if kw.pop("stream") else None)
+    cls = getattr(E, kw.pop("cls"))
+    cls(checkpoint=sys.argv[2], callbacks=[("kill", KillAfter())], **kw).fit(X)
+    """
+)
+
+
+def _killed_run(tmp_path, checkpoint, kill_after, **kw):
+    np.save(tmp_path / "X.npy", _library(n=160))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _KILLED_RUN,
+            str(tmp_path / "X.npy"),
+            str(checkpoint),
+            repr(kw),
+            str(kill_after),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
+    history = json.loads((checkpoint / "history.json").read_text())
+    assert len(history) == kill_after
+    return tmp_path / "X.npy"
+
+
+@pytest.mark.parametrize(
+    "cls, stream",
+    [(MAEEmbedder, False), (MAEEmbedder, True), (TransformRecogEmbedder, False)],
+)
+def test_killed_fit_resumes_to_the_uninterrupted_weights(cls, stream, tmp_path):
+    kw = {**FAST[cls], "max_epochs": 5, "random_state": 0}
+    checkpoint = tmp_path / "ckpt"
+    path = _killed_run(tmp_path, checkpoint, 2, cls=cls.__name__, stream=stream, **kw)
+    X = np.load(path, mmap_mode="r" if stream else None)
+    resumed = cls(checkpoint=checkpoint, **kw).fit(X)
+    uninterrupted = cls(**kw).fit(X)
+    assert len(resumed.history_) == 5
+    assert _same(resumed, uninterrupted)
+    np.testing.assert_allclose(
+        [r["train_loss"] for r in resumed.history_],
+        [r["train_loss"] for r in uninterrupted.history_],
+        rtol=1e-6,
+    )
+    # a finished checkpoint is loaded, not trained again
+    again = cls(checkpoint=checkpoint, **kw).fit(X)
+    assert _same(again, uninterrupted)
+
+
+def test_checkpoint_of_another_run_is_refused(tmp_path):
+    X = _library(n=80)
+    kw = {**FAST[VAEEmbedder], "max_epochs": 1}
+    VAEEmbedder(random_state=0, checkpoint=tmp_path, **kw).fit(X)
+    with pytest.raises(ValueError, match=r"another run.*params\.latent_dim"):
+        VAEEmbedder(random_state=0, checkpoint=tmp_path, latent_dim=4, **kw).fit(X)
+    with pytest.raises(ValueError, match="n_spectra"):
+        VAEEmbedder(random_state=0, checkpoint=tmp_path, **kw).fit(X[:60])
+
+
+def test_a_longer_run_continues_a_finished_checkpoint(tmp_path):
+    X = _library(n=80)
+    kw = {**FAST[VAEEmbedder], "random_state": 0}
+    VAEEmbedder(checkpoint=tmp_path, **{**kw, "max_epochs": 2}).fit(X)
+    longer = VAEEmbedder(checkpoint=tmp_path, **{**kw, "max_epochs": 4}).fit(X)
+    straight = VAEEmbedder(**{**kw, "max_epochs": 4}).fit(X)
+    assert len(longer.history_) == 4
+    assert _same(longer, straight)  # VAE: constant lr, so the same as 4 at once
