@@ -54,6 +54,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._stream import BatchStream, SpectraSource, is_stream, stream_moments
 from .._torch import (
     derive_seed,
     n_rows,
@@ -62,7 +63,6 @@ from .._torch import (
     seeded,
     train_module,
 )
-from .._stream import BatchStream, SpectraSource, is_stream, stream_moments
 from .._version import __version__
 from ..nn import PretrainingModule, module_class
 from ..preprocessing import CanonicalGrid
