@@ -83,6 +83,64 @@ def test_embedder_warns_on_constant_spectra_at_fit_and_transform():
         emb.transform(X[:5])
 
 
+# --------------------------------------------- spectra near 1e+-300
+@pytest.mark.parametrize("scale", [2.0**996, 2.0**-996, 1e300, 1e-300])
+def test_scale_free_transformers_give_the_same_output_at_1e300(scale):
+    # SNV, the canonical grid's SNV, MSC and DS do not depend on the scale of
+    # the spectra; they must not overflow squaring 1e300 or underflow 1e-300.
+    # A power of two is exact: the output is the very same.
+    from sklspec.preprocessing import CanonicalGrid, MultiplicativeScatterCorrection
+    from sklspec.transfer import DirectStandardization
+
+    from .bad_input_cases import good_data
+
+    X, targets = good_data()
+    exact = np.log2(scale).is_integer()
+    close = np.testing.assert_array_equal if exact else np.testing.assert_allclose
+
+    def same(a, b):
+        return close(a, b) if exact else close(a, b, rtol=1e-10, atol=1e-12)
+
+    for make in (
+        StandardNormalVariate,
+        lambda: CanonicalGrid(n_points=16, keep_stats=False),
+    ):
+        same(make().fit_transform(X * scale), make().fit_transform(X))
+    # without SNV the grid, offset and scale come back in input units (the
+    # range columns are the axis)
+    grid = CanonicalGrid(n_points=16, keep_stats=True, normalize=None)
+    out, ref = grid.fit_transform(X * scale), grid.fit_transform(X)
+    np.testing.assert_allclose(out[:, :18] / scale, ref[:, :18], rtol=1e-12)
+    np.testing.assert_array_equal(out[:, 18:], ref[:, 18:])
+    msc = MultiplicativeScatterCorrection()
+    np.testing.assert_allclose(
+        msc.fit_transform(X * scale) / scale, msc.fit_transform(X), rtol=1e-9
+    )
+    Y = targets["spectra"]
+    ds = DirectStandardization()
+    np.testing.assert_allclose(
+        ds.fit(X * scale, Y).transform(X * scale),
+        ds.fit(X, Y).transform(X),
+        rtol=1e-9,
+    )
+
+
+def test_squaring_estimators_refuse_1e300_naming_the_range():
+    from sklspec.baselines import PLSDAClassifier
+    from sklspec.domain import PLSOutlierDetector
+
+    from .bad_input_cases import good_data
+
+    X, targets = good_data()
+    for est, y in [
+        (PLSDAClassifier(), targets["classes"]),
+        (PLSOutlierDetector(n_components=1), targets["values"]),
+    ]:
+        for scale in (1e300, 1e-300):
+            with pytest.raises(ValueError, match=r"largest magnitude .*Rescale"):
+                est.fit(X * scale, y)
+
+
 def _mlp():
     torch.manual_seed(0)
     return torch.nn.Sequential(

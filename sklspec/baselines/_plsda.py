@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataLimitWarning
+from ..utils._validation import check_magnitude
 from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["PLSDAClassifier"]
@@ -186,15 +187,7 @@ class PLSDAClassifier(
                 DataLimitWarning,
                 stacklevel=2,
             )
-        peak = float(np.max(np.abs(X), initial=0.0))
-        if peak > 1e150 or 0 < peak < 1e-150:
-            raise ValueError(
-                f"PLSDAClassifier cannot fit spectra whose largest magnitude is "
-                f"{peak:.3g}: squaring such values overflows or underflows float64 "
-                "(the PLS fit would end in NaN). Rescale the spectra to a "
-                "physical range first (e.g. absorbance, or "
-                "sklspec.preprocessing.SNV)."
-            )
+        check_magnitude(X, "PLSDAClassifier", "the PLS fit would end in NaN")
         self.pls_ = PLSRegression(
             n_components=self.n_components_,
             scale=self.scale,

@@ -35,6 +35,8 @@ from sklearn.utils.validation import (
     indexable,
 )
 
+from ..utils._validation import check_magnitude
+
 __all__ = ["ConformalClassifier", "ConformalRegressor", "min_calibration_size"]
 
 _INSTALL = 'pip install "sklspec[conformal]"'
@@ -252,6 +254,11 @@ class _ConformalBase(BaseEstimator):
         self._levels_ = _levels(self.confidence_level)
         if sparse.issparse(X):
             check_array(X, accept_sparse=False)  # sklearn's standard refusal
+        if np.ndim(X) != 2:
+            # before the lengths of X and y are compared: a 1-D X gets
+            # sklearn's "Expected 2D array ... reshape" message, not a
+            # mismatch of sample counts
+            check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -270,6 +277,15 @@ class _ConformalBase(BaseEstimator):
             )
         y = column_or_1d(y, warn=True)
         X, y = indexable(X, y)  # arrays and DataFrames pass unchanged
+        if self.estimator is None:
+            # the default models (RidgeCV, LogisticRegression) square the
+            # spectra: refuse values near 1e+-300 with a message, not a LAPACK
+            # error or a silent constant prediction
+            check_magnitude(
+                check_array(X, input_name="X"),
+                type(self).__name__,
+                "its default point model would fail or predict a constant",
+            )
         return X, y
 
     def _squeeze(self, arr):

@@ -14,6 +14,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
+from ..utils._validation import check_magnitude
 from ._base import _CV_CONSTRAINT, _BaseDetector, _check_n_samples, _folds
 
 __all__ = ["EmbeddingDistanceDetector"]
@@ -162,6 +163,12 @@ class EmbeddingDistanceDetector(_BaseDetector):
             validate_data(self, X, skip_check_array=True)
             self.transformer_ = clone(self.transformer).fit(X, None)
             Z = self._embedding(X)
+        check_magnitude(
+            Z,
+            type(self).__name__,
+            "the covariance and the distances would be inf or NaN",
+            "spectra" if self.transformer is None else "embeddings",
+        )
         n_samples = Z.shape[0]
         if self.method == "knn":
             k = self.n_neighbors

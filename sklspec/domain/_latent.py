@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._docs import fill_doc
+from ..utils._validation import check_magnitude
 from ._base import (
     _CV_CONSTRAINT,
     _DOC_FRAGMENTS,
@@ -150,6 +151,9 @@ class _LatentDetector(_BaseDetector):
 
     def _fit(self, X, y=None):
         self._check_sizes(X)
+        check_magnitude(
+            X, type(self).__name__, "T² and Q-residuals would be inf, 0 or NaN"
+        )
         n_samples = X.shape[0]
         t2_cv = np.empty(n_samples)
         q_cv = np.empty(n_samples)

@@ -382,6 +382,15 @@ class CanonicalGrid(_BaseSpectralTransformer):
         idx = np.clip(np.searchsorted(w, target, side="right") - 1, 0, w.shape[0] - 2)
         frac = (target - w[idx]) / (w[idx + 1] - w[idx])
         frac = frac.astype(dt)
+        # Interpolation and SNV ignore the scale of a row: divide each by a
+        # power of two near its largest magnitude (exact, so ordinary spectra
+        # give the very same output), so that squaring neither overflows
+        # (spectra near 1e300) nor underflows (near 1e-300, which would all
+        # look constant); offset and scale are given back in input units.
+        peak = np.max(np.abs(X), axis=1, keepdims=True)
+        exponent = np.frexp(np.where(peak > 0, peak, 1.0))[1]
+        row_scale = np.ldexp(np.ones_like(peak), exponent).astype(dt)
+        X = X / row_scale
         left = X[:, idx]
         Z = left + (X[:, idx + 1] - left) * frac
         mean = Z.mean(axis=1, keepdims=True)
@@ -394,6 +403,9 @@ class CanonicalGrid(_BaseSpectralTransformer):
             Z[constant[:, 0]] = 0.0
         else:
             Z += mean
+            Z *= row_scale
+        mean *= row_scale
+        std *= row_scale
         stats = np.column_stack(
             [
                 mean[:, 0],

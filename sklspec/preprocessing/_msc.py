@@ -90,7 +90,12 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
         # magnitude first, so that products neither overflow nor underflow.
         peak = np.max(np.abs(X), axis=1, keepdims=True).astype(np.float64)
         Xd = X / np.where(peak > 0, peak, 1.0)
-        ref = self.reference_
+        # The same for the reference, by a power of two (exact, so spectra in
+        # ordinary units give the very same output): a reference near 1e-300
+        # would underflow |r - r̄|² to 0, one near 1e300 overflow it. The output
+        # is in the reference's units, hence the factor back at the end.
+        ref_scale = _power_of_two(np.max(np.abs(self.reference_)))
+        ref = self.reference_ / ref_scale
         ref_mean = ref.mean()
         ref_c = ref - ref_mean
         x_mean = Xd.mean(axis=1)
@@ -102,7 +107,13 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
         slope = np.where(flat, 0.0, num / (ref_c @ ref_c))
         intercept = x_mean - slope * ref_mean
         X_tr = (Xd - intercept[:, None]) / np.where(flat, 1.0, slope)[:, None]
+        X_tr[~flat] *= ref_scale
         return X_tr.astype(X.dtype, copy=False)
+
+
+def _power_of_two(peak: float) -> float:
+    """The power of two just above ``peak`` (1 for 0): an exact divisor."""
+    return float(np.ldexp(1.0, np.frexp(peak)[1])) if peak > 0 else 1.0
 
 
 MSC = MultiplicativeScatterCorrection

@@ -289,7 +289,10 @@ class DirectStandardization(_BaseStandardization):
             keep[self.n_components :] = False
         self.n_components_ = int(keep.sum())
         s, U, Vt = s[keep], U[:, keep], Vt[keep]
-        d = s / (s**2 + self.alpha)
+        # s / (s² + alpha), written so that s² cannot overflow (spectra near
+        # 1e300 would give d = 0, a transfer matrix of zeros) nor underflow
+        # (near 1e-300, s / 0 = inf)
+        d = 1.0 / s if self.alpha == 0 else 1.0 / (s + self.alpha / s)
         return Vt.T @ (d[:, None] * (U.T @ Yc))
 
 

@@ -76,6 +76,59 @@ def check_wavelengths(wavelengths, n_features: int | None = None) -> np.ndarray:
     return w
 
 
+#: Magnitudes beyond which squaring a value over- or underflows float64 (the
+#: square of 1e154 is inf, of 1e-162 is 0); :func:`check_magnitude` refuses
+#: spectra whose largest magnitude lies outside ``[1e-150, 1e150]``.
+MAGNITUDE_RANGE = (1e-150, 1e150)
+
+
+def check_magnitude(
+    X, who: str, why: str = "the fit would end in inf or NaN", what: str = "spectra"
+) -> None:
+    """Refuse spectra too large or too small to square in float64.
+
+    Least squares, covariances, PLS and Q-residuals square the values, so a
+    spectrum near 1e300 overflows to inf and one near 1e-300 underflows to
+    0 (and the fit ends in NaN or in a silent zero). An estimator whose maths
+    is scale-free rescales instead; the others call this in ``fit``.
+
+    Parameters
+    ----------
+    X : ndarray
+        Finite spectra (already validated).
+    who : str
+        The estimator, named in the message.
+    why : str, default="the fit would end in inf or NaN"
+        What would go wrong, for the message.
+    what : str, default="spectra"
+        What ``X`` is, for the message (e.g. ``"embeddings"``).
+
+    Raises
+    ------
+    ValueError
+        If the largest magnitude of ``X`` is above 1e150, or positive and
+        below 1e-150; the message gives it and says to rescale.
+
+    Examples
+    --------
+    >>> check_magnitude(np.ones((2, 3)), "PLS")
+    >>> check_magnitude(np.full((2, 3), 1e200), "PLS")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: PLS cannot fit spectra whose largest magnitude is 1e+200: ...
+    """
+    peak = float(np.max(np.abs(X), initial=0.0))
+    low, high = MAGNITUDE_RANGE
+    if peak > high or 0 < peak < low:
+        raise ValueError(
+            f"{who} cannot fit {what} whose largest magnitude is {peak:.3g}: "
+            f"squaring such values overflows or underflows float64 ({why}). "
+            f"Rescale the spectra into the range {low:g} to {high:g} first, e.g. "
+            "to absorbance or reflectance units, or per spectrum with "
+            "sklspec.preprocessing.StandardNormalVariate."
+        )
+
+
 def get_data_home(data_home=None) -> Path:
     """Return the folder of the real data sets.
 
