@@ -6,8 +6,9 @@
     whose classes follow a non-linear rule hidden under scatter, plus an
     unlabelled pool for pretraining; or ``--data PATH``), every baseline and
     embedder pipeline compared in cross-validation on the same folds, a
-    leaderboard with the chance level on screen and CSV / JSON (and a PNG
-    chart when matplotlib is installed) in an output folder; then a
+    leaderboard with the chance level on screen and CSV / JSON (and PNG
+    charts, drawn by :mod:`sklspec.plotting`, when matplotlib is installed)
+    in an output folder; then a
     label-fraction curve (accuracy with 5, 10, 20, 50 and 100 % of the labels
     of each training fold, 3 folds) of MiniRocket, PLS-DA and, when the zoo
     has it, the shipped pretrained encoder ``sklspec-base`` under a linear
@@ -293,31 +294,31 @@ def _chance_line(chance: dict) -> str:
     )
 
 
-def _plot(frame, metric: str, path: Path, chance: float | None = None) -> bool:
+def _reference_score(task: str, chance_accuracy: float | None) -> float | None:
+    """The score of a model that learns nothing: chance accuracy, or R² = 0."""
+    return chance_accuracy if task == "classification" else 0.0
+
+
+def _save_leaderboard(result, path: Path, task: str, chance: float | None) -> bool:
+    """Write the leaderboard chart (:func:`sklspec.plotting.plot_leaderboard`).
+
+    Returns False without matplotlib, or when the results lack the metric.
+    """
     plt = _pyplot()
-    if plt is None:
+    metric = "accuracy" if task == "classification" else "r2"
+    if plt is None or metric not in result.metrics_:
         return False
-    mean_col, std_col = f"{metric}_mean", f"{metric}_std"
-    if mean_col not in frame:
-        return False
-    frame = frame.sort_values(mean_col)
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(frame) + 1.2))
-    ax.barh(frame.index.astype(str), frame[mean_col], xerr=frame.get(std_col))
-    if chance is not None:
-        ax.axvline(
-            chance, color="0.3", linestyle="--", label=f"chance level ({chance:.2f})"
-        )
-        ax.legend(
-            loc="lower right",
-            bbox_to_anchor=(1.0, 1.0),
-            fontsize="small",
-            frameon=False,
-        )
-    ax.set_xlabel(f"{metric} (mean ± std over folds)")
-    ax.set_title("sklspec leaderboard", loc="left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from .plotting import plot_leaderboard
+
+    fig, ax = plt.subplots(
+        figsize=(7, 0.45 * len(result.scores_) + 1.4), layout="constrained"
+    )
+    try:
+        plot_leaderboard(result, metric=metric, chance=chance, ax=ax)
+        ax.set_title("sklspec leaderboard", loc="left")
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
     return True
 
 
@@ -501,39 +502,28 @@ def label_fraction_report(
     )
 
 
-def _plot_curve(result, path: Path, chance: float | None = None) -> bool:
+def _save_curve(curve, path: Path, chance: float | None) -> bool:
+    """Write the label-fraction chart (``plot_label_fraction_curve``).
+
+    Returns False without matplotlib, or when no model has a finite score.
+    """
     plt = _pyplot()
-    if plt is None:
+    if plt is None or not any(np.isfinite(s).any() for s in curve.scores_.values()):
         return False
-    percent = 100 * result.fractions_
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for name in result.ranking_:
-        s = np.ma.masked_invalid(result.scores_[name])
-        if s.mask.all():
-            continue
-        mean = s.mean(axis=1).filled(np.nan)
-        std = s.std(axis=1).filled(np.nan)
-        (line,) = ax.plot(percent, mean, marker="o", label=name)
-        ax.fill_between(
-            percent, mean - std, mean + std, color=line.get_color(), alpha=0.15
+    from .plotting import plot_label_fraction_curve
+
+    fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    try:
+        plot_label_fraction_curve(
+            curve,
+            chance=chance,
+            xlabel="labels used (% of each training fold)",
+            ax=ax,
         )
-    if chance is not None:
-        ax.axhline(
-            chance, color="0.3", linestyle="--", label=f"chance level ({chance:.2f})"
-        )
-    ax.set_xscale("log")
-    ax.set_xticks(percent)
-    ax.set_xticklabels(
-        [f"{p:g}%\n(n={n})" for p, n in zip(percent, result.n_labelled_)]
-    )
-    ax.minorticks_off()
-    ax.set_xlabel("labels used (% of each training fold)")
-    ax.set_ylabel(f"{result.metric_} (mean ± std over folds)")
-    ax.set_title("sklspec label-fraction curve")
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+        ax.set_title("sklspec label-fraction curve")
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
     return True
 
 
@@ -698,27 +688,32 @@ def _run_compare(args, command: str) -> int:
         "chance_level": chance,
         "domain": domain,
     }
-    written = ["results.csv", "results.json"]
+    written, charts = ["results.csv", "results.json"], []
+    reference = _reference_score(task, chance_accuracy)
     if curve is not None:
         curve.to_csv(out / "label_fraction.csv")
         written.append("label_fraction.csv")
-        if _plot_curve(curve, out / "label_fraction.png", chance_accuracy):
-            written.append("label_fraction.png")
         payload["label_fraction"] = curve.to_dict()
-    try:
-        frame = result.to_frame()
-    except ImportError:
-        frame = None
-    if frame is not None:
-        metric = "accuracy" if task == "classification" else "r2"
-        if _plot(frame, metric, out / "leaderboard.png", chance_accuracy):
-            written.append("leaderboard.png")
+    if _save_leaderboard(result, out / "leaderboard.png", task, reference):
+        charts.append("leaderboard.png")
+    if curve is not None and _save_curve(curve, out / "label_fraction.png", reference):
+        charts.append("label_fraction.png")
+    written += charts
     payload["files"] = written
     (out / "results.json").write_text(json.dumps(payload, indent=2, default=str))
     print(
         f"\nwrote {', '.join(written)} to {out}/ in {wall:.1f} s",
         file=sys.stderr,
     )
+    for name in charts:
+        what = "leaderboard" if name == "leaderboard.png" else "label-fraction curve"
+        print(f"{what} chart: {out / name}", file=sys.stderr)
+    if _pyplot() is None:
+        print(
+            "note: no charts (leaderboard.png, label_fraction.png) without "
+            'matplotlib: pip install "sklspec[plot]"',
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from sklspec import cli
 from sklspec.cli import main
 from sklspec.datasets import make_spectra
 
@@ -60,6 +61,10 @@ def test_compare_writes_results(npz_file, tmp_path, capsys):
     assert payload["wall_seconds"] > 0
     assert "sklspec compare" in payload["command"]
     assert (out_dir / "results.csv").read_text().count("\n") >= 3
+    if cli._pyplot() is not None:  # the chart, next to the CSV / JSON
+        assert (out_dir / "leaderboard.png").is_file()
+        assert "leaderboard.png" in payload["files"]
+        assert f"leaderboard chart: {out_dir / 'leaderboard.png'}" in captured.err
 
 
 def test_demo_with_ssl_pretrained_on_unlabelled_pool(tmp_path, capsys):
@@ -110,6 +115,8 @@ def test_regression_target_with_missing_values(npz_file, tmp_path, capsys):
     assert "1 spectra without a target value are left out" in captured.err
     assert json.loads((tmp_path / "results.json").read_text())["n_spectra"] == 59
     assert "rpd" in captured.out
+    if cli._pyplot() is not None:  # R² bars, the mean predictor at 0
+        assert (tmp_path / "leaderboard.png").is_file()
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ def _demo(tmp_path, *extra):
 
 def test_demo_writes_the_chance_level_and_the_label_fraction_curve(tmp_path, capsys):
     assert _demo(tmp_path, "--curve-models", "PLS-DA", "--curve-cv", "2") == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "chance level (majority-class rate): accuracy 0.333" in out
     assert "label-fraction curve (PLS-DA)" in out and "100% (n=22)" in out
     payload = json.loads((tmp_path / "results.json").read_text())
@@ -52,6 +53,11 @@ def test_demo_writes_the_chance_level_and_the_label_fraction_curve(tmp_path, cap
     if cli._pyplot() is not None:
         assert (tmp_path / "label_fraction.png").is_file()
         assert {"leaderboard.png", "label_fraction.png"} <= set(payload["files"])
+        # where the charts are is printed
+        assert f"leaderboard chart: {tmp_path / 'leaderboard.png'}" in captured.err
+        assert f"label-fraction curve chart: {tmp_path / 'label_fraction.png'}" in (
+            captured.err
+        )
 
 
 def test_no_curve(tmp_path, capsys):
@@ -101,13 +107,23 @@ def test_curve_on_tiny_subsets_records_failures_and_goes_on():
     assert "n_neighbors" in res.errors_["kNN"]
 
 
-def test_leaderboard_chart_marks_the_chance_level(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "task, metric, reference, label",
+    [
+        ("classification", "accuracy", 1 / 3, "chance level (0.33)"),
+        ("regression", "r2", 0.0, "mean predictor (0.00)"),
+    ],
+)
+def test_leaderboard_chart_marks_the_chance_or_mean_predictor_level(
+    tmp_path, monkeypatch, task, metric, reference, label
+):
     plt = cli._pyplot()
     if plt is None:
         pytest.skip("matplotlib is not installed")
     import matplotlib.axes
 
-    pd = pytest.importorskip("pandas")
+    from sklspec.evaluation import ComparisonResult
+
     seen = []
     original = matplotlib.axes.Axes.axvline
 
@@ -116,12 +132,20 @@ def test_leaderboard_chart_marks_the_chance_level(tmp_path, monkeypatch):
         return original(self, x, *args, **kwargs)
 
     monkeypatch.setattr(matplotlib.axes.Axes, "axvline", spy)
-    frame = pd.DataFrame(
-        {"accuracy_mean": [0.6, 0.5], "accuracy_std": [0.05, 0.04]},
-        index=["PLS-DA", "kNN"],
+    times = {"fit_time": [0.1, 0.1], "score_time": [0.0, 0.0]}
+    result = ComparisonResult(
+        {
+            "PLS-DA": {metric: [0.6, 0.65], **times},
+            "kNN": {metric: [0.5, 0.45], **times},
+        },
+        [metric],
+        {metric: "max"},
+        task=task,
+        n_splits=2,
     )
-    assert cli._plot(frame, "accuracy", tmp_path / "lb.png", chance=1 / 3)
-    assert seen == [(1 / 3, "chance level (0.33)", "--")]
+    chance = cli._reference_score(task, 1 / 3)
+    assert cli._save_leaderboard(result, tmp_path / "lb.png", task, chance)
+    assert seen == [(reference, label, "--")]
     assert (tmp_path / "lb.png").is_file()
 
 
