@@ -134,6 +134,8 @@ def plot_spectra(
                 text = f"mean ± sd (n = {len(m)})"
             ax.plot(w, mean, color=color, label=text, **kw)
             ax.fill_between(w, mean - sd, mean + sd, color=color, alpha=0.25, lw=0)
+        ax.set_xmargin(0)
+        ax.autoscale_view()
     if y is None:
         if groups[0][0] is not None or kind == "mean_std":
             ax.legend(fontsize="small", frameon=False)
