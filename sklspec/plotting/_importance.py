@@ -346,12 +346,14 @@ def plot_band_importance(
         DataFrame ``X``, else the point index.
     unit : str, optional
         Unit of the axis (see :func:`plot_spectra`).
-    n_bands, n_repeats, scoring, random_state
+    n_bands, n_repeats, scoring
         As in :func:`band_importance`.
     show_spectrum : bool, default=True
         Draw the mean spectrum behind the importances.
     ax : matplotlib Axes, optional
         Where to draw; default: a new figure.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffles of ``"permutation"``.
 
     Returns
     -------
