@@ -33,6 +33,9 @@ io
 conformal
     Conformal prediction intervals and sets around any pipeline (MAPIE; extra
     ``conformal``).
+plotting
+    Spectra, reconstructions, leaderboards, label-fraction curves, embedding
+    maps, band importance, predicted vs measured (matplotlib; extra ``plot``).
 """
 
 from ._version import __version__
