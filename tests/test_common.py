@@ -113,6 +113,7 @@ CHEAP_SETTINGS = {
     # data has points (2-10), which the detectors refuse on purpose.
     "PCAOutlierDetector": lambda: dict(n_components=1, random_state=0),
     "PLSOutlierDetector": lambda: dict(n_components=1, random_state=0),
+    "EmbeddingPCADetector": lambda: dict(n_components=1, random_state=0),
     "ReconstructionErrorDetector": lambda: dict(
         embedder=_tiny_vae(), cv=2, random_state=0
     ),
@@ -256,6 +257,7 @@ def test_every_public_estimator_is_checked():
         "PCAOutlierDetector",
         "PLSOutlierDetector",
         "EmbeddingDistanceDetector",
+        "EmbeddingPCADetector",
         "ReconstructionErrorDetector",
         "ConformalRegressor",
         "ConformalClassifier",

@@ -39,8 +39,9 @@ alpha : float, default=0.05
 """,
     "attributes_threshold": """\
 threshold_ : float
-    Statistic above which a spectrum is outside (the ``1 - alpha`` quantile
-    of :attr:`calibration_scores_`).
+    Statistic above which a spectrum is outside: the ``1 - alpha`` quantile
+    of :attr:`calibration_scores_` (or, where the detector offers
+    ``threshold="parametric"`` and it is chosen, a distributional limit).
 offset_ : float
     ``-threshold_``, so that ``decision_function = score_samples - offset_``
     (scikit-learn's convention).
@@ -91,10 +92,15 @@ class _BaseDetector(OutlierMixin, BaseEstimator):
         cls.__doc__ = fill_doc(cls.__doc__, _DOC_FRAGMENTS)
 
     # ----------------------------------------------------------- threshold
-    def _set_threshold(self, calibration_scores: np.ndarray) -> None:
+    def _set_threshold(self, calibration_scores: np.ndarray, threshold=None) -> None:
+        """Store the calibration statistics and the threshold.
+
+        ``threshold=None``: the empirical ``1 - alpha`` quantile of the
+        statistics; a number (a distributional control limit) is used as is.
+        """
         scores = np.asarray(calibration_scores, dtype=np.float64)
         n = scores.shape[0]
-        if n * self.alpha < 1:
+        if threshold is None and n * self.alpha < 1:
             warnings.warn(
                 f"alpha={self.alpha} with {n} calibration spectra: fewer than one "
                 "spectrum lies beyond the threshold, so it is the largest "
@@ -105,7 +111,9 @@ class _BaseDetector(OutlierMixin, BaseEstimator):
                 stacklevel=3,
             )
         self.calibration_scores_ = scores
-        self.threshold_ = float(np.quantile(scores, 1.0 - self.alpha))
+        if threshold is None:
+            threshold = np.quantile(scores, 1.0 - self.alpha)
+        self.threshold_ = float(threshold)
         self.offset_ = -self.threshold_
 
     # --------------------------------------------------------- outlier API

@@ -7,6 +7,7 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
+from scipy import stats
 from sklearn.base import _fit_context
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.decomposition import PCA
@@ -52,9 +53,24 @@ calibration spectra, each scored by a model fitted without it (``cv``-fold
 cross-validation): in-sample :math:`Q` is optimistic (the model was fitted
 to those spectra) and would flag far more than ``alpha`` of new spectra. The
 scaling constants of ``"combined"`` come from the same cross-validated
-statistics. No distributional limit (F for :math:`T^2`, Jackson-Mudholkar
-for :math:`Q`) is used, so the false-alarm rate holds without assuming
-normal scores.
+statistics. This empirical threshold holds the false-alarm rate without
+assuming normally distributed scores.
+
+``threshold="parametric"`` uses the chemometric control limits instead:
+for :math:`T^2` of a new spectrum the F limit
+:math:`A (n-1)(n+1) / (n (n-A)) \\, F_{A, n-A}(1-\\alpha)` (:math:`n`
+calibration spectra); for :math:`Q` the Jackson-Mudholkar limit
+:math:`\\theta_1 [c_\\alpha \\sqrt{2 \\theta_2 h_0^2} / \\theta_1 + 1 +
+\\theta_2 h_0 (h_0 - 1) / \\theta_1^2]^{1/h_0}`, with :math:`\\theta_i =
+\\sum_j \\lambda_j^i` over the eigenvalues of the calibration residuals'
+covariance, :math:`h_0 = 1 - 2\\theta_1\\theta_3 / (3\\theta_2^2)` and
+:math:`c_\\alpha` the standard normal ``1 - alpha`` quantile; for
+``"combined"`` the :math:`\\chi^2_{N_h + N_q}(1-\\alpha)` limit of
+data-driven SIMCA. These assume normally distributed spectra, and the
+residual eigenvalues come from the model's own (in-sample) residuals,
+which are smaller than those of new spectra: with few calibration spectra
+the Q limit flags more than ``alpha`` of new spectra. The cross-validated
+statistics are still computed and kept in :attr:`calibration_scores_`.
 """
 
 
@@ -66,34 +82,97 @@ def _dof(values: np.ndarray) -> float:
 
 
 class _LatentModel:
-    """Centring, scores, score variances and loadings of a fitted PCA/PLS."""
+    """Centring, scaling, scores, score variances and loadings of a PCA/PLS.
 
-    def __init__(self, kind: str, n_components: int):
+    ``scale=True`` divides every feature by its calibration standard
+    deviation (autoscaling; constant features keep unit scale) and
+    ``blocks`` (a list of column-index arrays) divides each block further by
+    the square root of its total calibration variance, so that every block
+    carries the same total variance, one (block scaling of multi-block PCA).
+    """
+
+    def __init__(self, kind: str, n_components: int, *, scale=False, blocks=None):
         self.kind = kind
         self.n_components = n_components
+        self.scale = scale
+        self.blocks = blocks
+
+    def _weights(self, X):
+        n_features = X.shape[1]
+        weights = np.ones(n_features)
+        if self.scale:
+            std = X.std(axis=0, ddof=1) if X.shape[0] > 1 else np.zeros(n_features)
+            level = np.maximum(np.abs(X.mean(axis=0)), 1.0)
+            std = np.where(std > 1e3 * np.finfo(np.float64).eps * level, std, 1.0)
+            weights = weights / std
+        if self.blocks:
+            variance = X.var(axis=0, ddof=1) * weights**2 if X.shape[0] > 1 else 0
+            variance = np.broadcast_to(variance, (n_features,))
+            for block in self.blocks:
+                total = float(np.sum(variance[block]))
+                if total > 0:
+                    weights[block] /= np.sqrt(total)
+        return weights
+
+    def _prepared(self, X):
+        return (X - self.center_) * self.weights_
 
     def fit(self, X, y=None):
+        self.center_ = X.mean(axis=0)
+        self.weights_ = self._weights(X)
+        Xs = self._prepared(X)
         if self.kind == "pca":
-            model = PCA(n_components=self.n_components, svd_solver="full").fit(X)
+            model = PCA(n_components=self.n_components, svd_solver="full").fit(Xs)
             self.mean_ = model.mean_
             self.rotations_ = model.components_.T
             self.loadings_ = model.components_.T
         else:
-            model = PLSRegression(n_components=self.n_components, scale=False).fit(X, y)
-            self.mean_ = X.mean(axis=0)
+            model = PLSRegression(n_components=self.n_components, scale=False)
+            model.fit(Xs, y)
+            self.mean_ = Xs.mean(axis=0)
             self.rotations_ = model.x_rotations_
             self.loadings_ = model.x_loadings_
-        scores = (X - self.mean_) @ self.rotations_
+        scores = (Xs - self.mean_) @ self.rotations_
         self.score_variance_ = np.maximum(scores.var(axis=0, ddof=1), _TINY)
+        residual = (Xs - self.mean_) - scores @ self.loadings_.T
+        # eigenvalues of the residual covariance (Jackson-Mudholkar's theta)
+        singular = np.linalg.svd(residual, compute_uv=False)
+        self.residual_eigenvalues_ = singular**2 / max(X.shape[0] - 1, 1)
         return self
 
     def t2_q(self, X):
-        Xc = X - self.mean_
+        Xc = self._prepared(X) - self.mean_
         scores = Xc @ self.rotations_
         t2 = np.sum(scores**2 / self.score_variance_, axis=1)
         residual = Xc - scores @ self.loadings_.T
         q = np.sum(residual**2, axis=1)
         return t2, q
+
+
+def _f_limit(n_components: int, n_samples: int, alpha: float) -> float:
+    """F-distribution limit of Hotelling's T² of a new observation."""
+    a, n = n_components, n_samples
+    if n - a < 1:
+        return np.inf
+    factor = a * (n - 1) * (n + 1) / (n * (n - a))
+    return float(factor * stats.f.ppf(1.0 - alpha, a, n - a))
+
+
+def _jackson_mudholkar_limit(eigenvalues: np.ndarray, alpha: float) -> float:
+    """Jackson-Mudholkar (1979) limit of the Q-residual."""
+    theta1, theta2, theta3 = (float(np.sum(eigenvalues**i)) for i in (1, 2, 3))
+    if theta1 <= 0 or theta2 <= 0:
+        return 0.0
+    h0 = 1.0 - 2.0 * theta1 * theta3 / (3.0 * theta2**2)
+    if abs(h0) < 1e-6:  # the normal approximation degenerates; h0 -> 0 limit
+        h0 = 1e-6
+    c = stats.norm.ppf(1.0 - alpha)
+    base = (
+        c * np.sqrt(2.0 * theta2 * h0**2) / theta1
+        + 1.0
+        + theta2 * h0 * (h0 - 1.0) / theta1**2
+    )
+    return float(theta1 * max(base, 0.0) ** (1.0 / h0))
 
 
 class _LatentDetector(_BaseDetector):
@@ -103,6 +182,7 @@ class _LatentDetector(_BaseDetector):
         **_BaseDetector._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "statistic": [StrOptions({"t2", "q", "combined"})],
+        "threshold": [StrOptions({"empirical", "parametric"})],
         "cv": _CV_CONSTRAINT,
         "random_state": ["random_state"],
     }
@@ -112,12 +192,14 @@ class _LatentDetector(_BaseDetector):
         n_components: int = 2,
         *,
         statistic: str = "combined",
+        threshold: str = "empirical",
         alpha: float = 0.05,
         cv: int = 5,
         random_state=None,
     ):
         self.n_components = n_components
         self.statistic = statistic
+        self.threshold = threshold
         self.alpha = alpha
         self.cv = cv
         self.random_state = random_state
@@ -158,11 +240,9 @@ class _LatentDetector(_BaseDetector):
         t2_cv = np.empty(n_samples)
         q_cv = np.empty(n_samples)
         for train, test in _folds(n_samples, self.cv, self.random_state):
-            model = _LatentModel(self._kind, self.n_components).fit(
-                X[train], None if y is None else y[train]
-            )
+            model = self._latent_model().fit(X[train], None if y is None else y[train])
             t2_cv[test], q_cv[test] = model.t2_q(X[test])
-        self.model_ = _LatentModel(self._kind, self.n_components).fit(X, y)
+        self.model_ = self._latent_model().fit(X, y)
         self.n_components_ = self.n_components
         self.mean_ = self.model_.mean_
         self.loadings_ = self.model_.loadings_
@@ -171,10 +251,27 @@ class _LatentDetector(_BaseDetector):
         self.q_scale_ = max(float(np.mean(q_cv)), _TINY)
         self.t2_dof_ = _dof(t2_cv)
         self.q_dof_ = _dof(q_cv)
-        self.t2_limit_ = float(np.quantile(t2_cv, 1.0 - self.alpha))
-        self.q_limit_ = float(np.quantile(q_cv, 1.0 - self.alpha))
-        self._set_threshold(self._combine(t2_cv, q_cv))
+        if self.threshold == "parametric":
+            self.t2_limit_ = _f_limit(self.n_components, n_samples, self.alpha)
+            self.q_limit_ = _jackson_mudholkar_limit(
+                self.model_.residual_eigenvalues_, self.alpha
+            )
+            limit = {
+                "t2": self.t2_limit_,
+                "q": self.q_limit_,
+                "combined": float(
+                    stats.chi2.ppf(1.0 - self.alpha, self.t2_dof_ + self.q_dof_)
+                ),
+            }[self.statistic]
+        else:
+            self.t2_limit_ = float(np.quantile(t2_cv, 1.0 - self.alpha))
+            self.q_limit_ = float(np.quantile(q_cv, 1.0 - self.alpha))
+            limit = None
+        self._set_threshold(self._combine(t2_cv, q_cv), limit)
         return self
+
+    def _latent_model(self):
+        return _LatentModel(self._kind, self.n_components)
 
     def _combine(self, t2, q):
         if self.statistic == "t2":
@@ -229,6 +326,11 @@ n_components : int, default=2
 statistic : {"t2", "q", "combined"}, default="combined"
     The statistic thresholded: Hotelling's T², the Q-residual, or both in
     the total distance of data-driven SIMCA (see Notes).
+threshold : {"empirical", "parametric"}, default="empirical"
+    How the threshold is set: the ``1 - alpha`` quantile of the
+    cross-validated calibration statistics, or the distributional control
+    limits of chemometrics (F for T², Jackson-Mudholkar for Q, chi-squared
+    for the combined distance; see Notes).
 {alpha}
 cv : int, default=5
     Number of cross-validation folds giving the out-of-sample calibration
@@ -249,9 +351,10 @@ loadings_ : ndarray of shape (`n_features_in_`, `n_components_`)
 score_variance_ : ndarray of shape (`n_components_`,)
     Variance :math:`\\lambda_a` of the calibration scores.
 t2_limit_, q_limit_ : float
-    The ``1 - alpha`` quantiles of the cross-validated T² and Q (the two
-    limits of a T²-Q plot; used as thresholds with ``statistic="t2"`` or
-    ``"q"``).
+    The limits of T² and Q at ``alpha`` (the two limits of a T²-Q plot; used
+    as thresholds with ``statistic="t2"`` or ``"q"``): the ``1 - alpha``
+    quantiles of the cross-validated T² and Q, or with
+    ``threshold="parametric"`` the F and Jackson-Mudholkar limits.
 t2_scale_, q_scale_, t2_dof_, q_dof_ : float
     :math:`h_0, q_0, N_h, N_q` of the combined statistic.
 {attributes_threshold}

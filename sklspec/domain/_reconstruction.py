@@ -50,8 +50,8 @@ class ReconstructionErrorDetector(_BaseDetector):
         :class:`~sklearn.frozen.FrozenEstimator`, which cannot be retrained:
         then pass calibration spectra it was not trained on.
     error_params : dict or None, default=None
-        Keyword arguments of ``reconstruction_error`` (e.g. ``{{"n_repeats":
-        16}}`` for an MAE).
+        Keyword arguments of ``reconstruction_error`` (e.g. ``{"n_repeats":
+        16}`` for an MAE).
     random_state : int, RandomState instance or None, default=None
         Seeds the cross-validation folds and, when ``reconstruction_error``
         takes a ``random_state`` (the MAE's maskings), its randomness, so

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 from sklearn.covariance import LedoitWolf
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.decomposition import PCA
@@ -12,12 +13,13 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklspec.datasets import make_spectra
 from sklspec.domain import (
     EmbeddingDistanceDetector,
+    EmbeddingPCADetector,
     PCAOutlierDetector,
     PLSOutlierDetector,
     ReconstructionErrorDetector,
 )
-from sklspec.embedders import VAEEmbedder
-from sklspec.preprocessing import SNV
+from sklspec.embedders import MAEEmbedder, VAEEmbedder
+from sklspec.preprocessing import SNV, CanonicalGrid
 from sklspec.utils import get_data_home
 
 SMALL_VAE = dict(latent_dim=4, hidden=(32,), max_epochs=30, lr=5e-3, random_state=0)
@@ -302,6 +304,173 @@ def test_invalid_parameters():
         EmbeddingDistanceDetector(method="lof").fit(X)
     with pytest.raises(ValueError, match="embedder"):
         ReconstructionErrorDetector(PCA(2)).fit(X)
+
+
+# ------------------------------------------------- T² and Q on an embedding
+def test_embedding_pca_without_scaling_is_pca_detector(spectra):
+    X, X_new, _ = spectra
+    kw = dict(n_components=6, random_state=0)
+    for stat in ("t2", "q", "combined"):
+        ref = PCAOutlierDetector(statistic=stat, **kw).fit(X)
+        ad = EmbeddingPCADetector(
+            statistic=stat, scale=False, side_features=None, **kw
+        ).fit(X)
+        np.testing.assert_allclose(ad.score_samples(X_new), ref.score_samples(X_new))
+        np.testing.assert_allclose(ad.calibration_scores_, ref.calibration_scores_)
+        assert ad.threshold_ == pytest.approx(ref.threshold_)
+
+
+def test_embedding_pca_blocks_against_numpy(spectra):
+    """Autoscaling, then each block divided by the root of its total variance."""
+    X, X_new, _ = spectra
+    Z, Z_new = X[:, ::5], X_new[:, ::5]  # 20 columns
+    side = np.array([3, 11])
+    ad = EmbeddingPCADetector(n_components=4, side_features=side, random_state=0)
+    ad = ad.fit(Z)
+    mean, std = Z.mean(axis=0), Z.std(axis=0, ddof=1)
+    w = 1 / std
+    rest = np.setdiff1d(np.arange(20), side)
+    w[rest] /= np.sqrt(len(rest))  # autoscaled: total variance = width
+    w[side] /= np.sqrt(len(side))
+    A = (Z - mean) * w
+    _, s, vt = np.linalg.svd(A, full_matrices=False)
+    P, lam = vt[:4].T, s[:4] ** 2 / (len(Z) - 1)
+    A_new = (Z_new - mean) * w
+    T = A_new @ P
+    np.testing.assert_allclose(ad.hotelling_t2(Z_new), np.sum(T**2 / lam, axis=1))
+    np.testing.assert_allclose(
+        ad.q_residuals(Z_new), np.sum((A_new - T @ P.T) ** 2, axis=1), rtol=1e-8
+    )
+    np.testing.assert_array_equal(ad.side_features_, side)
+
+
+def test_side_features_found_automatically():
+    X = make_spectra(60, 50, random_state=0).X
+    ad = EmbeddingPCADetector(CanonicalGrid(n_points=20), n_components=3).fit(X)
+    np.testing.assert_array_equal(ad.side_features_, [20, 21, 22, 23])
+    mae = MAEEmbedder(
+        patch_size=8, embed_dim=16, depth=1, num_heads=2, decoder_dim=16,
+        decoder_heads=2, max_epochs=1, grid=16, random_state=0,
+    ).fit(X)  # fmt: skip
+    n_out = mae.transform(X[:1]).shape[1]
+    for transformer in (FrozenEstimator(mae), make_pipeline(FrozenEstimator(mae))):
+        ad = EmbeddingPCADetector(transformer, n_components=3).fit(X)
+        np.testing.assert_array_equal(ad.side_features_, np.arange(n_out - 4, n_out))
+    no_grid = VAEEmbedder(**dict(SMALL_VAE, max_epochs=1)).fit(X)
+    ad = EmbeddingPCADetector(FrozenEstimator(no_grid), n_components=3).fit(X)
+    assert ad.side_features_.size == 0
+    ad = EmbeddingPCADetector(
+        CanonicalGrid(n_points=20), n_components=3, side_features=None
+    ).fit(X)
+    assert ad.side_features_.size == 0 and ad.model_.blocks is None
+
+
+def _coupled(n, rng, sign=1.0):
+    """Embeddings whose band-shape part follows the intensity (side) columns."""
+    level = rng.uniform(1, 2, size=n) * rng.choice([-1, 1], size=n)
+    shape = rng.normal(size=(n, 10)) * 0.3
+    shape[:, :5] += sign * level[:, None]
+    side = np.column_stack([level, rng.normal(size=n)])
+    return np.hstack([shape, side])
+
+
+def test_joint_shape_intensity_shift_is_flagged():
+    """Each block looks normal on its own; only their relation has changed."""
+    rng = np.random.default_rng(0)
+    Z, Z_new, Z_shift = _coupled(400, rng), _coupled(200, rng), _coupled(200, rng, -1)
+    y = np.r_[np.ones(200), np.zeros(200)]
+    aucs, flagged = {}, {}
+    for label, side in (("block", np.array([10, 11])), ("one block", None)):
+        # the broken relation lies off the calibration plane: Q sees it
+        ad = EmbeddingPCADetector(
+            n_components=4, statistic="q", side_features=side, alpha=0.1,
+            random_state=0,
+        ).fit(Z)  # fmt: skip
+        scores = np.r_[ad.score_samples(Z_new), ad.score_samples(Z_shift)]
+        aucs[label] = roc_auc_score(y, scores)
+        flagged[label] = np.mean(ad.predict(Z_shift) == -1)
+        assert np.mean(ad.predict(Z_new) == -1) < 0.2
+    assert aucs["block"] > 0.95 and flagged["block"] > 0.8, (aucs, flagged)
+    # two intensity columns among ten shape columns weigh less without the block
+    assert aucs["block"] > aucs["one block"] + 0.1, aucs
+
+
+def test_intensity_block_is_not_drowned():
+    """An intensity change (the grid's offset/scale only) weighs as a block."""
+    data = make_spectra(600, 100, random_state=0)
+    X, X_new = data.X[:400], data.X[400:]
+    grid = CanonicalGrid(n_points=64)
+    y = np.r_[np.ones(200), np.zeros(200)]
+    aucs = {}
+    for label, side in (("block", "auto"), ("one block", None)):
+        ad = EmbeddingPCADetector(
+            grid, n_components=5, statistic="t2", side_features=side, random_state=0
+        ).fit(X)
+        scores = np.r_[ad.score_samples(X_new), ad.score_samples(X_new * 1.5)]
+        aucs[label] = roc_auc_score(y, scores)
+    assert aucs["block"] > 0.9, aucs
+    assert aucs["block"] > aucs["one block"] + 0.1, aucs
+
+
+def test_embedding_pca_refuses_bad_side_features(spectra):
+    X = spectra[0][:50, ::10]
+    with pytest.raises(ValueError, match="outside the embedding's 10 columns"):
+        EmbeddingPCADetector(n_components=2, side_features=[3, 10]).fit(X)
+    with pytest.raises(ValueError, match="1-d array of column indices"):
+        EmbeddingPCADetector(n_components=2, side_features=[0.5]).fit(X)
+    with pytest.raises(ValueError, match="side_features"):
+        EmbeddingPCADetector(n_components=2, side_features="offset").fit(X)
+
+
+# ------------------------------------------------ parametric control limits
+def test_parametric_limits_against_formulas(spectra):
+    X, _, _ = spectra
+    n, k, alpha = len(X), 6, 0.05
+    ad = PCAOutlierDetector(k, threshold="parametric", alpha=alpha).fit(X)
+    f = stats.f.ppf(1 - alpha, k, n - k) * k * (n - 1) * (n + 1) / (n * (n - k))
+    assert ad.t2_limit_ == pytest.approx(f)
+    s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    lam = s[k:] ** 2 / (n - 1)
+    t1, t2, t3 = (np.sum(lam**i) for i in (1, 2, 3))
+    h0 = 1 - 2 * t1 * t3 / (3 * t2**2)
+    c = stats.norm.ppf(1 - alpha)
+    q = t1 * (c * np.sqrt(2 * t2 * h0**2) / t1 + 1 + t2 * h0 * (h0 - 1) / t1**2) ** (
+        1 / h0
+    )
+    assert ad.q_limit_ == pytest.approx(q, rel=1e-6)
+    assert ad.threshold_ == pytest.approx(
+        stats.chi2.ppf(1 - alpha, ad.t2_dof_ + ad.q_dof_)
+    )
+    for stat, limit in (("t2", f), ("q", q)):
+        one = PCAOutlierDetector(k, statistic=stat, threshold="parametric").fit(X)
+        assert one.threshold_ == pytest.approx(limit, rel=1e-6)
+        assert one.offset_ == -one.threshold_
+
+
+@pytest.mark.parametrize("stat", ["t2", "q", "combined"])
+def test_parametric_false_alarm_rate_on_normal_data(stat):
+    """On multivariate normal data the F / Jackson-Mudholkar limits hold alpha."""
+    rng = np.random.default_rng(0)
+    loadings = rng.normal(size=(5, 60))
+
+    def draw(n):
+        return rng.normal(size=(n, 5)) * [5, 4, 3, 2, 1] @ loadings + rng.normal(
+            scale=0.1 * (1 + np.arange(60) / 60), size=(n, 60)
+        )
+
+    ad = PCAOutlierDetector(
+        5, statistic=stat, threshold="parametric", alpha=0.05, random_state=0
+    ).fit(draw(2000))
+    rate = np.mean(ad.predict(draw(5000)) == -1)
+    assert 0.035 <= rate <= 0.07, rate
+
+
+def test_parametric_threshold_on_pls_and_invalid():
+    data = make_spectra(200, 80, task="regression", random_state=1)
+    ad = PLSOutlierDetector(4, threshold="parametric").fit(data.X, data.y)
+    assert np.isfinite(ad.t2_limit_) and ad.q_limit_ > 0
+    with pytest.raises(ValueError, match="threshold"):
+        PCAOutlierDetector(threshold="jackson").fit(data.X)
 
 
 # --------------------------------------------------------------- real data
