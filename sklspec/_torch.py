@@ -277,6 +277,47 @@ def lr_scheduler(policy, *, step_every: str = "epoch", **kwargs):
     return _ResumableLRScheduler(policy=policy, step_every=step_every, **kwargs)
 
 
+def _silent(*args, **kwargs) -> None:
+    """A print log sink that prints nothing."""
+
+
+def _accelerated_net(accelerator) -> tuple[type, dict]:
+    """skorch's ``AccelerateMixin`` net and its ``Accelerator``."""
+    try:
+        from accelerate import Accelerator
+    except ImportError as exc:  # pragma: no cover - the extra is missing
+        raise ImportError(
+            "accelerator= needs Hugging Face Accelerate: pip install "
+            '"sklspec[accelerate]".'
+        ) from exc
+    from skorch import NeuralNet
+    from skorch.hf import AccelerateMixin
+
+    class AcceleratedNet(AccelerateMixin, NeuralNet):
+        """skorch ``NeuralNet`` trained through Accelerate."""
+
+        def _initialize_accelerator(self):
+            # A criterion without trainable parameters is only moved to the
+            # device: wrapped in DistributedDataParallel (as the mixin does
+            # with every criterion module) torch refuses it.
+            plain = {}
+            for name in self._criteria:
+                criterion = getattr(self, name + "_")
+                if isinstance(criterion, torch.nn.Module) and not any(
+                    p.requires_grad for p in criterion.parameters()
+                ):
+                    plain[name] = criterion.to(self.accelerator.device)
+                    setattr(self, name + "_", None)
+            try:
+                return super()._initialize_accelerator()
+            finally:
+                for name, criterion in plain.items():
+                    setattr(self, name + "_", criterion)
+
+    options = {} if accelerator is True else dict(accelerator)
+    return AcceleratedNet, {"accelerator": Accelerator(**options)}
+
+
 def _differences(saved: dict, wanted: dict, prefix: str = "") -> list[str]:
     """Keys (nested ones dotted) whose values differ between two dicts."""
     out = []
@@ -324,6 +365,9 @@ def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
         counts the epochs its weights have)."""
 
         def save_model(self, net):
+            accelerator = getattr(net, "accelerator", None)
+            if accelerator is not None and not accelerator.is_main_process:
+                return  # one writer: the processes hold the same weights
             final = Path(self.dirname)
             staging = final / ".saving"
             staging.mkdir(exist_ok=True)
@@ -360,6 +404,7 @@ def train_module(
     on_divergence: str = "warn",
     checkpoint=None,
     fingerprint: dict | None = None,
+    accelerator=None,
     **net_kwargs,
 ):
     """Train ``module`` on ``(X, y)`` with a skorch ``NeuralNet``.
@@ -412,6 +457,14 @@ def train_module(
         What the run is (estimator, parameters, data shape), stored beside
         the checkpoint; a checkpoint of another fingerprint is refused
         rather than continued.
+    accelerator : bool, dict or None, default=None
+        Train through Hugging Face Accelerate (skorch's
+        :class:`~skorch.hf.AccelerateMixin`): True for ``Accelerator()``, a
+        dict for ``Accelerator(**dict)`` (e.g. ``{"mixed_precision":
+        "bf16"}``). Under ``accelerate launch`` the processes share the
+        batches (data parallel, gradients averaged across them); device
+        placement is then Accelerate's and `device` is ignored. Only the
+        main process writes the checkpoint.
     **net_kwargs
         More ``NeuralNet`` parameters (``optimizer__weight_decay`` ...).
 
@@ -459,7 +512,10 @@ def train_module(
     extra = _progress_callbacks(verbose, max_epochs, initial=done)
     if verbose >= 2:
         extra.append(("batch_bar", ProgressBar()))
-    net = NeuralNet(
+    net_cls, placement = NeuralNet, {"device": str(resolve_device(device))}
+    if accelerator is not None and accelerator is not False:
+        net_cls, placement = _accelerated_net(accelerator)
+    net = net_cls(
         module=module,
         criterion=criterion,
         optimizer=optimizer,
@@ -470,22 +526,25 @@ def train_module(
         # the resume callbacks first: LoadInitState must restore the history
         # before an LRScheduler reads it
         callbacks=[*resume, *extra, *(callbacks or []), *_epoch_callbacks(seed)],
-        device=str(resolve_device(device)),
         verbose=int(verbose),
+        **placement,
         **iterator,
         **net_kwargs,
     )
-    net.set_params(
-        callbacks__print_log=(
-            PrintLog(keys_ignored=("batches",)) if verbose >= 2 else None
-        )
-    )
+    if verbose >= 2:
+        net.set_params(callbacks__print_log=PrintLog(keys_ignored=("batches",)))
+    elif "accelerator" in placement:  # its mixin sets the print log's sink
+        net.set_params(callbacks__print_log__sink=_silent)
+    else:
+        net.set_params(callbacks__print_log=None)
     with seeded(seed):
         net.initialize()
         if done >= max_epochs:  # a finished run: load it, train nothing
             net.load_params(checkpoint=dict(resume)["checkpoint"])
         else:
-            net.fit(X, y)
+            net.partial_fit(X, y)  # initialised above: fit would redo it
+    if placement.get("accelerator") is not None:
+        net.accelerator.wait_for_everyone()
     history = [{k: v for k, v in row.items() if k != "batches"} for row in net.history]
     losses = [row.get("train_loss", 0.0) for row in history]
     if not np.all(np.isfinite(losses)):

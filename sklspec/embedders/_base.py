@@ -129,6 +129,15 @@ checkpoint : str, path-like or None, default=None
     same weights as an uninterrupted run; a checkpoint of another run is
     refused. See :doc:`/user_guide/large_libraries`.
 """,
+    "accelerator": """\
+accelerator : bool, dict or None, default=None
+    Train through Hugging Face Accelerate (extra ``accelerate``; skorch's
+    :class:`~skorch.hf.AccelerateMixin`): True for ``Accelerator()``, a dict
+    for ``Accelerator(**accelerator)``, e.g. ``{"mixed_precision": "bf16"}``.
+    Under ``accelerate launch`` the processes train one model on shares of
+    every epoch's batches (several GPUs or machines). None: plain skorch on
+    `device`. See :doc:`/user_guide/large_libraries`.
+""",
     "attributes_in": """\
 n_features_in_ : int
     Number of features (spectral points) seen during :term:`fit`.
@@ -416,6 +425,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "checkpoint": [str, Path, None],
+        "accelerator": ["boolean", dict, None],
     }
 
     #: Constraint of the ``grid`` parameter (embedders that take one).
@@ -564,7 +574,10 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         seed; not ``max_epochs`` (a run may be continued for more epochs),
         ``verbose``, ``device`` or the checkpoint directory itself.
         """
-        skip = {*self._unsaved_params, "max_epochs", "verbose", "device"}
+        skip = {
+            *self._unsaved_params,
+            *("max_epochs", "verbose", "device", "accelerator"),
+        }
         params = {
             k: _fingerprint_value(v)
             for k, v in self.get_params(deep=False).items()
@@ -593,6 +606,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             verbose=self.verbose,
             checkpoint=self.checkpoint,
             fingerprint=self._fingerprint(n_train, n_features, seed),
+            accelerator=self.accelerator,
             **options,
         )
 

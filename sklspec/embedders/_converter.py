@@ -98,6 +98,7 @@ class NIRtoMIRConverter(BaseEmbedder):
     {verbose}
     {callbacks}
     {checkpoint}
+    {accelerator}
 
     Attributes
     ----------
@@ -169,6 +170,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         verbose: int = 0,
         callbacks=None,
         checkpoint=None,
+        accelerator=None,
     ):
         self.mir_embedder = mir_embedder
         self.hidden = hidden
@@ -184,6 +186,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         self.verbose = verbose
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.accelerator = accelerator
 
     #: Paired NIR/MIR scans are few and in memory: no streamed fit.
     _supports_streaming = False

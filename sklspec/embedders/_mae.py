@@ -185,6 +185,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks (the learning-rate schedule is always added).
     {checkpoint}
+    {accelerator}
 
     Attributes
     ----------
@@ -294,6 +295,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         verbose: int = 0,
         callbacks=None,
         checkpoint=None,
+        accelerator=None,
     ):
         self.patch_size = patch_size
         self.embed_dim = embed_dim
@@ -320,6 +322,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.verbose = verbose
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.accelerator = accelerator
 
     # ---------------------------------------------------------------- hooks
     def _effective_architecture(self) -> dict:

@@ -94,6 +94,7 @@ class TransformRecogEmbedder(BaseEmbedder):
     {verbose}
     {callbacks}
     {checkpoint}
+    {accelerator}
 
     Attributes
     ----------
@@ -194,6 +195,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         verbose: int = 0,
         callbacks=None,
         checkpoint=None,
+        accelerator=None,
     ):
         self.layer = layer
         self.pooling = pooling
@@ -217,6 +219,7 @@ class TransformRecogEmbedder(BaseEmbedder):
         self.verbose = verbose
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.accelerator = accelerator
 
     # ---------------------------------------------------------------- hooks
     def _transformation_names(self) -> tuple[str, ...]:

@@ -130,6 +130,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     {verbose}
     {callbacks}
     {checkpoint}
+    {accelerator}
 
     Attributes
     ----------
@@ -198,6 +199,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         verbose: int = 0,
         callbacks=None,
         checkpoint=None,
+        accelerator=None,
     ):
         self.latent_dim = latent_dim
         self.hidden = hidden
@@ -213,6 +215,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.verbose = verbose
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.accelerator = accelerator
 
     # ---------------------------------------------------------------- hooks
     def _build_module(self, n_features: int) -> torch.nn.Module:
