@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip
 CONSTRAINTS := -c constraints.txt
 STAMP  := $(VENV)/.sklspec-installed
 
-.PHONY: demo test lint format docs install clean bench install-check
+.PHONY: demo test lint format docs docs-clean install clean bench install-check
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,18 +23,23 @@ demo: $(STAMP)
 	$(VENV)/bin/sklspec demo --output sklspec-demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check sklspec tests benchmarks docs
-	$(VENV)/bin/ruff format --check sklspec tests benchmarks docs
+	$(VENV)/bin/ruff check sklspec tests benchmarks docs examples
+	$(VENV)/bin/ruff format --check sklspec tests benchmarks docs examples
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format sklspec tests benchmarks docs
-	$(VENV)/bin/ruff check --fix sklspec tests benchmarks docs
+	$(VENV)/bin/ruff format sklspec tests benchmarks docs examples
+	$(VENV)/bin/ruff check --fix sklspec tests benchmarks docs examples
 
 test: lint
 	$(PY) -m pytest -q --durations=15 --doctest-modules sklspec tests
 
+# The gallery (examples/) runs at build time on the data of SKLSPEC_DATA;
+# unchanged examples are not rerun (docs-clean forces a full run).
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+docs-clean:
+	rm -rf docs/_build docs/auto_examples docs/api/generated docs/benchmarks_results docs/sg_execution_times.rst
 
 bench: $(STAMP)
 	$(PY) benchmarks/transform_recog.py
@@ -62,4 +67,4 @@ install-check:
 		enc.transform(X[:, ::3]).shape)"
 
 clean:
-	rm -rf $(VENV) docs/_build sklspec-demo .pytest_cache .ruff_cache
+	rm -rf $(VENV) docs/_build docs/auto_examples sklspec-demo .pytest_cache .ruff_cache
