@@ -104,7 +104,18 @@ sphinx_gallery_conf = {
     "gallery_dirs": str(DOCS / "auto_examples"),
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py|/_",
-    "within_subsection_order": "FileNameSortKey",
+    # from looking at spectra to trusting a prediction
+    "within_subsection_order": [
+        "plot_look_at_spectra.py",
+        "plot_preprocessing_tour.py",
+        "plot_pretrained_one_line.py",
+        "plot_denoising_reconstruct.py",
+        "plot_nir_to_mir.py",
+        "plot_folder_to_prediction.py",
+        "plot_compare_label_fractions.py",
+        "plot_applicability_domain.py",
+        "plot_pretrain_and_finetune.py",
+    ],
     # "Examples using X" on the API page of every sklspec name an example uses
     # (the autosummary templates include the mini-gallery).
     "doc_module": ("sklspec",),
