@@ -25,6 +25,7 @@ ROOT = DOCS.parent
 # The docs build imports the package from the working tree (it is also
 # installed editable by ``make install``).
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(DOCS))  # _gallery_order, the gallery's sort key
 
 import sklspec  # noqa: E402
 
@@ -104,18 +105,8 @@ sphinx_gallery_conf = {
     "gallery_dirs": str(DOCS / "auto_examples"),
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py|/_",
-    # from looking at spectra to trusting a prediction
-    "within_subsection_order": [
-        "plot_look_at_spectra.py",
-        "plot_preprocessing_tour.py",
-        "plot_pretrained_one_line.py",
-        "plot_denoising_reconstruct.py",
-        "plot_nir_to_mir.py",
-        "plot_folder_to_prediction.py",
-        "plot_compare_label_fractions.py",
-        "plot_applicability_domain.py",
-        "plot_pretrain_and_finetune.py",
-    ],
+    # from looking at spectra to trusting a prediction (docs/_gallery_order.py)
+    "within_subsection_order": "_gallery_order.ExampleOrder",
     # "Examples using X" on the API page of every sklspec name an example uses
     # (the autosummary templates include the mini-gallery).
     "doc_module": ("sklspec",),

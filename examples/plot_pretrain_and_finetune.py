@@ -48,7 +48,7 @@ cnn.fit(SNV().fit_transform(tablets.X[unlabelled]))  # no labels
 finetuned = make_pipeline(
     SNV(),
     FineTunedClassifier(
-        FrozenEstimator(cnn), max_epochs=150, lr=3e-3, dropout=0.1, random_state=0
+        FrozenEstimator(cnn), max_epochs=100, lr=3e-3, dropout=0.1, random_state=0
     ),
 )
 plsda = make_pipeline(SNV(), PLSDAClassifier(n_components=10))
