@@ -636,8 +636,7 @@ def _domain_notes(b, bar_b) -> list[str]:
         f"block PCA T²) {m('canonical grid + block PCA T²')}. The Commercial "
         "tablets differ from the Lab / Pilot ones less in their intensity or "
         "their band shape than in how the two vary *together*; a detector must "
-        "see both jointly, and summing separate intensity and shape scores "
-        "loses it (development check, below). The embedding analogue of T² + Q "
+        "see both jointly. The embedding analogue of T² + Q "
         f"on sklspec-base reaches T² {m(base + ' T²')}, Q {m(base + ' Q')}, "
         f"combined {m(base + ' T² + Q')} (one block: "
         f"{m(base + ' T² + Q (one block)')}; centred only: "
@@ -645,9 +644,9 @@ def _domain_notes(b, bar_b) -> list[str]:
         f"k-NN {m('sklspec-base + standardised k-NN')}. The same detector on the "
         f"grid the encoder is fed reaches {m('canonical grid + block PCA T²')}: "
         "the detector recovers the information where it is present, and what "
-        "the embedding lacks is the fine band-shape variation (the small "
-        "principal components 4-10 of the raw spectra, which T² weighs like "
-        "the large ones), which the encoder, pretrained on the synthetic prior "
+        "the embedding lacks is the fine band-shape variation (in small "
+        "principal components of the raw spectra, which T² weighs like the "
+        "large ones), which the encoder, pretrained on the synthetic prior "
         "only, does not keep in a form a linear or distance model can read."
         + (
             ""
@@ -655,22 +654,6 @@ def _domain_notes(b, bar_b) -> list[str]:
             else " No embedding detector is level with T² on this shift, so the "
             "bar stays not met."
         ),
-        "",
-        "Development checks on tablets_nir, not rerun here (2-3 repeats of the "
-        "same splits, seeds 0-2; every variant is listed): T² on the raw spectra "
-        "with 1 / 2 / 3 / 5 / 10 / 20 components 0.689 / 0.650 / 0.720 / 0.849 "
-        "/ 0.940 / 0.863, on SNV spectra 0.348 / 0.519 / 0.538 / 0.716 / 0.762 "
-        "/ 0.737; |z| of the offset alone 0.691, of the scale alone 0.601; one "
-        "joint T² of [SNV PCA scores (5 / 8 / 10 / 15), offset, scale] 0.948 / "
-        "0.960 / 0.955 / 0.928, against 0.800 / 0.835 / 0.834 / 0.810 for the "
-        "sum of the two separate T²; T² of spectra with only the offset removed "
-        "(5 / 8 / 10 / 15 components) 0.835 / 0.860 / 0.850 / 0.845, with only "
-        "the scale removed 0.891 / 0.908 / 0.899 / 0.877; the embedding PCA "
-        "detector on sklspec-base with one block (the grid-stats columns not "
-        "found, 2 repeats): T² 0.604, Q 0.768, combined 0.699; the block detector with "
-        "a centred (not autoscaled) token block and an autoscaled grid-stats "
-        "block, on sklspec-base: T² 0.697, Q 0.822; on the canonical grid: T² "
-        "0.940, Q 0.795 (autoscaled grid: T² 0.946, Q 0.780).",
         "",
     ]
 
