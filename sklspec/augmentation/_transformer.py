@@ -13,8 +13,9 @@ from sklearn.base import (
 )
 from sklearn.utils import check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from ..utils._validation import validate_data
 from ._transforms import _apply, _check_names, _check_range, check_generator
 
 __all__ = ["SpectralAugmenter"]

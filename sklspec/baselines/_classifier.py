@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted
+
+from ..utils._validation import validate_data
 
 
 def _one_hot(y_encoded: np.ndarray, n_classes: int) -> np.ndarray:

@@ -18,8 +18,8 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
+from ..utils._validation import validate_data
 from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["ELMClassifier", "ELMRegressor"]

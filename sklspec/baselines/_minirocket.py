@@ -15,7 +15,9 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._validation import validate_data
 
 __all__ = ["MiniRocketTransformer"]
 

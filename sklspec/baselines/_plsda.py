@@ -17,10 +17,9 @@ from sklearn.base import (
 )
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
 from ..exceptions import DataLimitWarning
-from ..utils._validation import check_magnitude
+from ..utils._validation import check_magnitude, validate_data
 from ._classifier import _OneHotClassifierMixin, _validate_fitted
 
 __all__ = ["PLSDAClassifier"]

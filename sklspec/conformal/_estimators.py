@@ -35,7 +35,7 @@ from sklearn.utils.validation import (
     indexable,
 )
 
-from ..utils._validation import check_magnitude
+from ..utils._validation import check_2d, check_magnitude, check_same_axis
 
 __all__ = ["ConformalClassifier", "ConformalRegressor", "min_calibration_size"]
 
@@ -254,11 +254,7 @@ class _ConformalBase(BaseEstimator):
         self._levels_ = _levels(self.confidence_level)
         if sparse.issparse(X):
             check_array(X, accept_sparse=False)  # sklearn's standard refusal
-        if np.ndim(X) != 2:
-            # before the lengths of X and y are compared: a 1-D X gets
-            # sklearn's "Expected 2D array ... reshape" message, not a
-            # mismatch of sample counts
-            check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
+        check_2d(X)  # before the lengths of X and y are compared
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -426,6 +422,7 @@ class ConformalRegressor(RegressorMixin, _ConformalBase):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "mapie_")
+        check_same_axis(self, X)
         return np.asarray(self.mapie_.predict(X), dtype=float).reshape(-1)
 
     def predict_interval(self, X):
@@ -442,6 +439,7 @@ class ConformalRegressor(RegressorMixin, _ConformalBase):
             ``confidence_level`` when it is a sequence.
         """
         check_is_fitted(self, "mapie_")
+        check_same_axis(self, X)
         _, intervals = self.mapie_.predict_interval(X)
         return self._squeeze(np.asarray(intervals, dtype=float))
 
@@ -584,6 +582,7 @@ class ConformalClassifier(ClassifierMixin, _ConformalBase):
         y_pred : ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "mapie_")
+        check_same_axis(self, X)
         return np.asarray(self.mapie_.predict(X))
 
     def predict_set(self, X):
@@ -602,6 +601,7 @@ class ConformalClassifier(ClassifierMixin, _ConformalBase):
             is a sequence.
         """
         check_is_fitted(self, "mapie_")
+        check_same_axis(self, X)
         if self.method == "split":
             _, sets = self.mapie_.predict_set(X)
         else:

@@ -59,12 +59,18 @@ feature_names_in_ : ndarray of shape (`n_features_in_`,)
 }
 
 
-def _check_n_samples(estimator, n_samples: int, minimum: int, why: str) -> None:
-    """Refuse too few calibration spectra, naming the minimum and the reason."""
+def _check_n_samples(
+    estimator, n_samples: int, minimum: int, why: str, param: str | None = None
+) -> None:
+    """Refuse too few calibration spectra, naming the minimum and the reason.
+
+    ``param``: the parameter that sets the minimum, named in the fix.
+    """
     if n_samples < minimum:
+        fix = f" Lower {param} or measure more calibration spectra." if param else ""
         raise ValueError(
             f"{type(estimator).__name__} needs at least {minimum} calibration "
-            f"spectra ({why}); got n_samples = {n_samples}."
+            f"spectra ({why}); got n_samples = {n_samples}.{fix}"
         )
 
 

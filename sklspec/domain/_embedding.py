@@ -12,10 +12,9 @@ from sklearn.covariance import LedoitWolf, ShrunkCovariance
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import validate_data
 
 from ..preprocessing._canonical import STATS_NAMES
-from ..utils._validation import check_magnitude
+from ..utils._validation import check_magnitude, validate_data
 from ._base import _CV_CONSTRAINT, _BaseDetector, _check_n_samples, _folds
 from ._latent import _LatentDetector, _LatentModel
 
@@ -175,14 +174,22 @@ class EmbeddingDistanceDetector(_BaseDetector):
         if self.method == "knn":
             k = self.n_neighbors
             _check_n_samples(
-                self, n_samples, k + 1, f"n_neighbors={k} neighbours besides itself"
+                self,
+                n_samples,
+                k + 1,
+                f"n_neighbors={k} neighbours besides itself",
+                "n_neighbors",
             )
             self.neighbors_ = NearestNeighbors(n_neighbors=k).fit(Z)
             distances, _ = self.neighbors_.kneighbors()  # leave-one-out
             calibration = distances.mean(axis=1)
         else:
             _check_n_samples(
-                self, n_samples, max(self.cv, 3), f"{self.cv}-fold cross-validation"
+                self,
+                n_samples,
+                max(self.cv, 3),
+                f"{self.cv}-fold cross-validation, cv={self.cv}",
+                "cv",
             )
             self.covariance_ = LedoitWolf().fit(Z)
             # the folds keep the shrinkage of the final model: a fold's own

@@ -12,10 +12,10 @@ from sklearn.base import _fit_context
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.decomposition import PCA
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils._docs import fill_doc
-from ..utils._validation import check_magnitude
+from ..utils._validation import check_magnitude, validate_data
 from ._base import (
     _CV_CONSTRAINT,
     _DOC_FRAGMENTS,
@@ -207,7 +207,11 @@ class _LatentDetector(_BaseDetector):
     def _check_sizes(self, X):
         n_samples, n_features = X.shape
         _check_n_samples(
-            self, n_samples, max(self.cv, 3), f"{self.cv}-fold cross-validation"
+            self,
+            n_samples,
+            max(self.cv, 3),
+            f"{self.cv}-fold cross-validation, cv={self.cv}",
+            "cv",
         )
         k = self.n_components
         if self.statistic != "t2" and k >= n_features:

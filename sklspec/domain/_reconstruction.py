@@ -14,9 +14,9 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import (
     _num_samples,
     check_random_state,
-    validate_data,
 )
 
+from ..utils._validation import validate_data
 from ._base import _BaseDetector, _check_n_samples, _folds
 
 __all__ = ["ReconstructionErrorDetector"]
@@ -157,7 +157,11 @@ class ReconstructionErrorDetector(_BaseDetector):
         frozen = isinstance(base, FrozenEstimator)
         if self.cv is not None and not frozen:
             _check_n_samples(
-                self, n_samples, max(self.cv, 3), f"{self.cv}-fold cross-validation"
+                self,
+                n_samples,
+                max(self.cv, 3),
+                f"{self.cv}-fold cross-validation, cv={self.cv}",
+                "cv",
             )
             calibration = np.empty(n_samples)
             for train, test in _folds(n_samples, self.cv, rng):

@@ -17,6 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from ..nn import ForwardLoss, LatentConverterNet, SpectralVAE
+from ..utils._validation import check_2d
 from ._base import BaseEmbedder
 from ._vae import VAEEmbedder
 
@@ -310,11 +311,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         )
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
-        if np.ndim(X) != 2:
-            # before the lengths of X and y are compared: a 1-D X gets
-            # sklearn's "Expected 2D array ... reshape" message, not a
-            # mismatch of sample counts
-            check_array(X, dtype=None, ensure_all_finite=False, input_name="X")
+        check_2d(X)  # before the lengths of X and y are compared
         check_consistent_length(X, Y)
         names = getattr(y, "columns", None)
         self.output_feature_names_ = (

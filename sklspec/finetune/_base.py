@@ -19,11 +19,12 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from ..nn import POOLINGS, ClassificationHead, EncoderWithHead, RegressionHead
 from ..utils._docs import fill_doc
+from ..utils._validation import validate_data
 
 __all__ = ["FineTunedClassifier", "FineTunedRegressor"]
 

@@ -349,6 +349,8 @@ def read_spectrum(path, *, block=None, format=None, as_frame=False) -> Bunch:
     ------
     FileNotFoundError
         If ``path`` does not exist.
+    IsADirectoryError
+        If ``path`` is a folder (:func:`read_spectra` reads folders).
     SpectrumFileError
         If the file is empty, truncated, corrupt, of an unknown format, or
         gives no (or inconsistent) spectra; the message names the file, the

@@ -17,7 +17,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils._validation import check_wavelengths, wavelengths_from_X
+from ..utils._validation import (
+    check_wavelengths,
+    describe_axis,
+    wavelengths_from_X,
+    wrong_axis_error,
+)
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -45,10 +50,6 @@ def format_wavelengths(wavelengths) -> np.ndarray:
     return np.asarray(
         [np.format_float_positional(float(v), trim="-") for v in w], dtype=object
     )
-
-
-def _describe_axis(w: np.ndarray) -> str:
-    return f"{w.shape[0]} points from {w[0]:g} to {w[-1]:g}"
 
 
 # The attributes every transformer sets at fit, documented once: the line
@@ -89,6 +90,10 @@ class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
                 "    {attributes_in}\n", _ATTRIBUTES_IN_DOC
             )
 
+    #: The parameter that sets `_min_features` (e.g. Detrend's ``order``),
+    #: named in the refusal of narrower `X`; None: scikit-learn's message.
+    _min_features_param: str | None = None
+
     def _min_features(self) -> int:
         """The fewest spectral points `X` must have at fit (hook)."""
         return 1
@@ -123,11 +128,18 @@ class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
             If `X` or the parameters do not suit each other (see the class
             documentation).
         """
+        param, minimum = self._min_features_param, self._min_features()
         X = self._validate_fit(
             X,
             wavelengths=getattr(self, "wavelengths", None),
-            ensure_min_features=self._min_features(),
+            ensure_min_features=minimum if param is None else 1,
         )
+        if param is not None and X.shape[1] < minimum:
+            raise ValueError(
+                f"{type(self).__name__}({param}={getattr(self, param)!r}) needs at "
+                f"least {minimum} spectral points, but X has {X.shape[1]} "
+                f"feature(s). Lower {param} (or pass wider spectra)."
+            )
         self._fit(X)
         return self
 
@@ -179,8 +191,8 @@ class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
             ):
                 raise ValueError(
                     "The wavelength axis in the column names of X "
-                    f"({_describe_axis(axis_from_X)}) differs from the "
-                    f"`wavelengths` parameter ({_describe_axis(axis)}); "
+                    f"({describe_axis(axis_from_X)}) differs from the "
+                    f"`wavelengths` parameter ({describe_axis(axis)}); "
                     "pass one axis only, or make them agree."
                 )
         elif axis_from_X is not None:
@@ -203,13 +215,7 @@ class _BaseSpectralTransformer(TransformerMixin, BaseEstimator):
                 or not np.allclose(axis_from_X, fitted, rtol=1e-10, atol=0.0)
             )
         ):
-            raise ValueError(
-                "Wrong wavelength axis: the column names of X give "
-                f"{_describe_axis(axis_from_X)}, but {type(self).__name__} was "
-                f"fitted on {_describe_axis(fitted)}. Transform spectra measured "
-                "on the fitted axis (see sklspec.preprocessing.Resample to move "
-                "spectra onto another axis)."
-            )
+            raise wrong_axis_error(type(self).__name__, axis_from_X, fitted)
         return validate_data(self, X, dtype=FLOAT_DTYPES, reset=False, **check_params)
 
     def _input_feature_names(self, input_features=None) -> np.ndarray:

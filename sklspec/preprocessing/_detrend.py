@@ -67,6 +67,8 @@ class Detrend(_BaseSpectralTransformer):
         self.order = order
         self.wavelengths = wavelengths
 
+    _min_features_param = "order"
+
     def _min_features(self) -> int:
         return self.order + 1
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,8 +19,10 @@ from sklearn.utils.validation import (
     FLOAT_DTYPES,
     check_array,
     check_is_fitted,
-    validate_data,
 )
+
+from ..exceptions import DataLimitWarning
+from ..utils._validation import validate_data
 
 __all__ = ["DirectStandardization", "PiecewiseDirectStandardization"]
 
@@ -203,7 +206,8 @@ class DirectStandardization(_BaseStandardization):
         Number of singular components kept (truncated SVD, i.e. principal
         component regression). ``None`` keeps every component above the
         `rcond` cut-off (pseudo-inverse). Values above the rank of the
-        centred transfer spectra are clipped silently; the number used is
+        centred transfer spectra are clipped with a
+        :class:`~sklspec.exceptions.DataLimitWarning`; the number used is
         `n_components_`.
 
     alpha : float, default=0.0
@@ -286,6 +290,18 @@ class DirectStandardization(_BaseStandardization):
         U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
         keep = s > self.rcond * s[0] if s.size and s[0] > 0 else np.zeros_like(s, bool)
         if self.n_components is not None:
+            rank = int(keep.sum())
+            if self.n_components > rank:
+                warnings.warn(
+                    f"{type(self).__name__}(n_components={self.n_components}) asks "
+                    f"for more components than the data have: the centred "
+                    f"transfer spectra ({Xc.shape[0]} samples x {Xc.shape[1]} "
+                    f"points) have rank {rank} above rcond; fitting "
+                    f"n_components_={rank}. Pass n_components <= {rank} (or more "
+                    "transfer samples) to silence this.",
+                    DataLimitWarning,
+                    stacklevel=3,
+                )
             keep[self.n_components :] = False
         self.n_components_ = int(keep.sum())
         s, U, Vt = s[keep], U[:, keep], Vt[keep]
@@ -381,7 +397,8 @@ class PiecewiseDirectStandardization(_BaseStandardization):
 
     n_components : int, default=2
         Number of PLS components of each local model, clipped to the
-        window's number of points and to ``n_samples - 1``. A component is
+        window's number of points and to ``n_samples - 1`` (the latter with a
+        :class:`~sklspec.exceptions.DataLimitWarning`). A component is
         also dropped when the window's rank is exhausted (noiseless data).
         With ``n_components >= 2 * window + 1`` each local model is the
         ordinary least-squares fit (when it is well posed).
@@ -473,6 +490,18 @@ class PiecewiseDirectStandardization(_BaseStandardization):
         valid = (cols >= 0) & (cols < p_s)
         cols = np.clip(cols, 0, p_s - 1)
         n_max = min(int(self.n_components), k, n - 1)
+        if n - 1 < min(int(self.n_components), k):
+            # above the window's k points is the documented way to ask for the
+            # local least-squares fit; the samples limit is not
+            warnings.warn(
+                f"{type(self).__name__}(n_components={self.n_components}) asks "
+                f"for more PLS components than {n} transfer samples allow (at "
+                f"most n_samples - 1 = {n - 1}); fitting n_components_={n_max}. "
+                f"Pass n_components <= {n_max} (or more transfer samples) to "
+                "silence this.",
+                DataLimitWarning,
+                stacklevel=3,
+            )
         n_comp = np.minimum(valid.sum(axis=1), n_max)
         F = np.zeros((p_s, p_m))
         for start in range(0, p_m, _PDS_BLOCK):

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils.validation import check_array
+from sklearn.utils.validation import validate_data as _sklearn_validate_data
 
 
 def wavelengths_from_X(X) -> np.ndarray | None:
@@ -32,6 +34,92 @@ def wavelengths_from_X(X) -> np.ndarray | None:
         return np.asarray([float(c) for c in names], dtype=float)
     except ValueError:
         return None
+
+
+def check_2d(X) -> None:
+    """Refuse an ``X`` that is not 2-D with scikit-learn's message.
+
+    For estimators that compare the lengths of ``X`` and ``y`` before they
+    validate ``X`` (``X`` passed on unchanged to an inner estimator): a 1-D
+    ``X`` gets "Expected 2D array, got 1D array instead ... Reshape your
+    data", not a mismatch of sample counts. A 2-D ``X`` passes untouched.
+    """
+    ndim = getattr(X, "ndim", None)
+    if ndim is None:
+        try:
+            ndim = np.asarray(X).ndim
+        except (TypeError, ValueError):  # ragged: check_array says why
+            ndim = None
+    if ndim != 2:
+        check_array(
+            X,
+            dtype=None,
+            ensure_all_finite=False,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+            input_name="X",
+        )
+
+
+def describe_axis(w: np.ndarray) -> str:
+    """``"64 points from 1100 to 2498"``: an axis in a message."""
+    return f"{w.shape[0]} points from {w[0]:g} to {w[-1]:g}"
+
+
+def wrong_axis_error(who: str, got: np.ndarray, fitted: np.ndarray) -> ValueError:
+    """The refusal of spectra on another axis than the fitted one."""
+    return ValueError(
+        f"Wrong wavelength axis: the column names of X give {describe_axis(got)}, "
+        f"but {who} was fitted on {describe_axis(fitted)}. Pass spectra measured "
+        "on the fitted axis, or move them onto it with "
+        "sklspec.preprocessing.Resample(target_wavelengths=<the fitted axis>)."
+    )
+
+
+def check_same_axis(estimator, X) -> None:
+    """Refuse a DataFrame whose wavelength columns differ from those of fit.
+
+    Compares the axis in the string column names of ``X`` with the one in
+    ``estimator.feature_names_in_`` (both must parse as numbers; otherwise
+    scikit-learn's own feature-name check applies).
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Its ``feature_names_in_`` (if any) are the fitted axis.
+    X : array-like or DataFrame
+        The spectra at predict / transform.
+
+    Raises
+    ------
+    ValueError
+        If both carry an axis and they differ; the message gives both and
+        names :class:`sklspec.preprocessing.Resample`.
+    """
+    got = wavelengths_from_X(X)
+    names = getattr(estimator, "feature_names_in_", None)
+    if got is None or names is None:
+        return
+    try:
+        fitted = np.asarray([float(c) for c in names], dtype=float)
+    except (TypeError, ValueError):
+        return
+    if got.shape != fitted.shape or not np.allclose(got, fitted, rtol=1e-10, atol=0):
+        raise wrong_axis_error(type(estimator).__name__, got, fitted)
+
+
+def validate_data(estimator, X="no_validation", y="no_validation", **check_params):
+    """scikit-learn's ``validate_data``, naming Resample for a wrong axis.
+
+    With ``reset=False`` (predict, transform) a DataFrame on another
+    wavelength axis than the one seen at fit is refused by
+    :func:`check_same_axis` (a message that gives both axes and names
+    :class:`sklspec.preprocessing.Resample`) instead of scikit-learn's list
+    of unseen feature names. Otherwise the same function, same arguments.
+    """
+    if not check_params.get("reset", True) and not isinstance(X, str):
+        check_same_axis(estimator, X)
+    return _sklearn_validate_data(estimator, X, y, **check_params)
 
 
 def check_wavelengths(wavelengths, n_features: int | None = None) -> np.ndarray:
