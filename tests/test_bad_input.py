@@ -26,16 +26,52 @@ from sklspec.preprocessing import StandardNormalVariate
 
 from .bad_input_cases import (
     CASES,
+    DATA_LIMITED,
     KNOWN_WRONG,
     MUST_WARN,
+    NOT_DATA_LIMITED,
+    REFUSALS_PAGE,
+    RESULTS_JSON,
+    comparable,
     estimators,
+    integer_params,
+    reader_formats,
+    readers,
+    refusals_page,
     run_estimator,
+    run_reader,
+    samples_present,
 )
 
 ESTIMATORS = estimators()
+READERS = sorted(readers())
 
 #: Every outcome of this session, for a look in a debugger or ``-s`` run.
 RECORDS: list[dict] = []
+
+_RERUN = "rerun `python benchmarks/bad_input.py` and commit its outputs"
+
+
+def _stored() -> dict:
+    import json
+
+    if not RESULTS_JSON.is_file():
+        pytest.fail(f"{RESULTS_JSON} is missing: {_RERUN}")
+    return json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+
+
+def _assert_as_stored(live: list[dict], stored: list[dict], what: str):
+    """The live outcomes and messages are those the page was written from."""
+    live_c = {comparable(r)[0]: comparable(r)[1:] for r in live}
+    stored_c = {comparable(r)[0]: comparable(r)[1:] for r in stored}
+    changed = {
+        k: (stored_c.get(k), v) for k, v in live_c.items() if stored_c.get(k) != v
+    }
+    gone = sorted(set(stored_c) - set(live_c))
+    assert not changed and not gone, (
+        f"{what}: outcomes differ from benchmarks/results/bad_input.json "
+        f"(stored, live): {changed}; no longer run: {gone}. {_RERUN}."
+    )
 
 
 def test_every_public_estimator_is_in_the_harness():
@@ -43,7 +79,26 @@ def test_every_public_estimator_is_in_the_harness():
 
     skipped = {"MiniRocketTransformer", "ConformalRegressor", "ConformalClassifier"}
     assert set(ALL) - skipped <= set(ESTIMATORS)
-    assert len(CASES) >= 15
+    assert len(CASES) >= 16
+    # every integer parameter is classified as bounded by the data or not
+    unclassified = {
+        (name, param)
+        for name, factory in ESTIMATORS.items()
+        for param in integer_params(factory())
+        if param not in DATA_LIMITED and param not in NOT_DATA_LIMITED
+    }
+    assert not unclassified, (
+        f"integer parameters in neither DATA_LIMITED nor NOT_DATA_LIMITED of "
+        f"tests/bad_input_cases.py: {sorted(unclassified)}"
+    )
+
+
+def test_every_reader_and_format_is_in_the_harness():
+    import sklspec.io
+    from sklspec.io import supported_formats
+
+    assert set(READERS) == {n for n in sklspec.io.__all__ if n.startswith("read_")}
+    assert set(reader_formats()) == set(supported_formats())
 
 
 @pytest.mark.parametrize("name", sorted(ESTIMATORS))
@@ -58,6 +113,61 @@ def test_bad_input(name):
     outcomes = {r["case"]: r["outcome"] for r in records}
     for case in MUST_WARN.get(name, ()):
         assert outcomes[case] in ("warned", "refused"), (name, case)
+    stored = [r for r in _stored()["records"] if r["estimator"] == name]
+    _assert_as_stored(records, stored, name)
+
+
+def _reader_check(name, tmp_path, samples: bool):
+    records = run_reader(name, tmp_path, samples=samples)
+    wrong = [r for r in records if r["outcome"] == "wrong"]
+    assert not wrong, wrong
+    assert all(r["outcome"] != "refused" or r["detail"] for r in records)
+    from sklspec.io import supported_formats
+
+    from .bad_input_cases import FILE_CASES
+
+    installed = {k for k, v in supported_formats().items() if v["installed"]}
+    if samples and installed == set(supported_formats()):
+        installed.add("sample")  # the broken samples need every reader
+    cases = {c.name for c in FILE_CASES if c.needs_samples == samples}
+    stored = [
+        r
+        for r in _stored()["reader_records"]
+        if r["estimator"] == name
+        and r["format"] in installed
+        and (r["case"] in cases or (samples and r["case"].startswith("sample:")))
+    ]
+    _assert_as_stored(records, stored, name)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_bad_files(name, tmp_path):
+    """Empty, cut-short, random, text, folder and missing paths, every format."""
+    _reader_check(name, tmp_path, samples=False)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_bad_files_from_the_io_samples(name, tmp_path):
+    """Real files cut and renamed, and the samples' own broken files."""
+    if not samples_present():
+        pytest.skip(
+            "the io samples are absent (../shared/io-samples or "
+            "SKLSPEC_IO_SAMPLES): no case made from real files"
+        )
+    _reader_check(name, tmp_path, samples=True)
+
+
+def test_refusals_page_is_written_from_the_stored_outcomes():
+    # the tests above hold the stored outcomes to the library; this holds the
+    # page to the stored outcomes, without running anything again
+    stored = _stored()
+    page = refusals_page(stored["records"], stored["reader_records"])
+    assert REFUSALS_PAGE.read_text(encoding="utf-8") == page, (
+        f"docs/user_guide/_refusals.rst is not what the stored outcomes give: {_RERUN}"
+    )
+    names = {r["estimator"] for r in stored["records"]}
+    assert set(ESTIMATORS) <= names, f"estimators missing from the results: {_RERUN}"
+    assert set(READERS) <= {r["estimator"] for r in stored["reader_records"]}
 
 
 # ---------------------------------------------------------- four known cases
@@ -306,5 +416,57 @@ def test_fuzz_parameters_are_validated_or_work():
                 assert 1 <= clf.n_components_ <= min(X.shape[1], len(X) - 1)
             except ValueError as exc:
                 assert "n_components" in str(exc)
+
+    check()
+
+
+@pytest.mark.slow
+def test_fuzz_random_bytes_are_refused_naming_the_file(tmp_path_factory):
+    """Random bytes, after each format's first bytes or none, in every name."""
+    pytest.importorskip("hypothesis")
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from sklspec.io import SpectrumFileError, read_spectrum, supported_formats
+
+    from .bad_input_cases import MAGIC
+
+    installed = [k for k, v in supported_formats().items() if v["installed"]]
+    if not installed:
+        pytest.skip('no reader installed (pip install "sklspec[io]")')
+    extensions = [reader_formats()[k] for k in installed] + [".xyz", ""]
+    # a magic is only tried where its format's reader is installed (the others
+    # refuse with ImportError naming the extra, by design)
+    heads = [b""] + [MAGIC[k] for k in installed]
+    folder = tmp_path_factory.mktemp("fuzz")
+    counter = iter(range(10**9))
+
+    @settings(
+        max_examples=200,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        head=st.sampled_from(heads),
+        body=st.one_of(
+            st.binary(max_size=4096),
+            # JCAMP-DX-like text: numbers, separators, labels
+            st.text("0123456789 .,+-eE\n\t#=()XY?", max_size=600).map(str.encode),
+        ),
+        ext=st.sampled_from(extensions),
+    )
+    def check(head, body, ext):
+        path = folder / f"fuzz{next(counter)}{ext}"
+        path.write_bytes(head + body)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                data = read_spectrum(path)
+            except SpectrumFileError as exc:
+                assert path.name in str(exc), str(exc)
+                assert exc.path == str(path)
+                return
+        # random bytes that parse must at least give a consistent table
+        assert data.X.ndim == 2 and data.X.shape[1] == data.wavelengths.size >= 1
 
     check()
