@@ -330,18 +330,21 @@ def integer_params(estimator) -> list[str]:
     return out
 
 
-def param_cases(estimator) -> list[Case]:
-    """One case per data-limited integer parameter of ``estimator``."""
+def param_cases(estimator, value: int = BEYOND) -> list[Case]:
+    """One case per data-limited integer parameter of ``estimator``.
+
+    ``value`` must lie beyond the 24 spectra and the 64 points.
+    """
     return [
         Case(
             f"{name}_beyond",
-            f"{name}={BEYOND}, beyond the {DATA_LIMITED[name]} of the data "
+            f"{name}={value}, beyond the {DATA_LIMITED[name]} of the data "
             f"({N_SAMPLES} spectra x {N_POINTS} points)",
             "fit",
             rf"\b{name}\b",
             False,
             params=(
-                (name, BEYOND),
+                (name, value),
                 *PARAM_CONTEXT.get((type(estimator).__name__, name), {}).items(),
             ),
         )

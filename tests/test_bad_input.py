@@ -421,6 +421,39 @@ def test_fuzz_parameters_are_validated_or_work():
 
 
 @pytest.mark.slow
+def test_fuzz_data_limited_parameters_beyond_the_data():
+    """Any value beyond the data, for every data-limited parameter found."""
+    pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from .bad_input_cases import param_cases, run_case
+
+    # the networks train for each example: their parameters get the fixed case
+    neural = ("Embedder", "FineTuned", "Converter", "Reconstruction")
+    pairs = [
+        (name, case.params[0][0])
+        for name, factory in ESTIMATORS.items()
+        if not any(word in name for word in neural)
+        for case in param_cases(factory())
+    ]
+    assert pairs
+
+    @settings(max_examples=60, deadline=None)
+    @given(pair=st.sampled_from(pairs), value=st.integers(65, 5000))
+    def check(pair, value):
+        name, param = pair
+        case = next(
+            c for c in param_cases(ESTIMATORS[name](), value) if c.params[0][0] == param
+        )
+        record = run_case(name, ESTIMATORS[name], case)
+        expected = KNOWN_WRONG.get(name, {})
+        assert record["outcome"] != "wrong" or case.name in expected, record
+
+    check()
+
+
+@pytest.mark.slow
 def test_fuzz_random_bytes_are_refused_naming_the_file(tmp_path_factory):
     """Random bytes, after each format's first bytes or none, in every name."""
     pytest.importorskip("hypothesis")
