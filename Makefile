@@ -50,6 +50,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/prior.py
 	$(PY) benchmarks/threads.py
 	$(PY) benchmarks/pretrained.py evaluate
+	$(PY) benchmarks/bad_input.py
+	$(PY) benchmarks/speed.py
 
 # pip install . into a fresh venv, then load the shipped encoder with the
 # network cut off (unshare -rn where the kernel allows it)

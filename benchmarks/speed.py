@@ -132,7 +132,7 @@ def _train_step_flops(emb, X: np.ndarray, rows: int) -> tuple[float, int]:
     kwargs = {}
     if type(emb).__name__ == "NIRtoMIRConverter":
         return float("nan"), 0
-    X_b, y_b = emb._make_training_data(X[:rows].astype(np.float32), rng, **kwargs)
+    X_b, y_b = emb._make_training_data(_module_input(emb, X[:rows]), rng, **kwargs)
     X_b = _as_tensors(X_b)
     n = len(next(iter(X_b.values()))) if isinstance(X_b, dict) else len(X_b)
     y_b = torch.zeros(n) if y_b is None else _as_tensors(y_b)
@@ -160,7 +160,7 @@ def _embedders(width: int, smoke: bool):
         load_pretrained,
     )
 
-    epochs = 2 if smoke else 3
+    epochs = 2  # the rate is the second epoch (the first warms up)
     yield (
         "TransformRecogEmbedder()",
         TransformRecogEmbedder(max_epochs=epochs, random_state=0),
@@ -184,19 +184,25 @@ def _embedders(width: int, smoke: bool):
     )
 
 
-def bench_embedders(run: Run, gflops: float, width: int, n: int, smoke: bool):
+def bench_embedders(
+    run: Run, gflops: float, width: int, n: int, n_fit: int, smoke: bool
+):
     """Training passes/s and embedding spectra/s, and their FLOP ratios."""
     import torch
 
     X = _synthetic(n, width)
+    n_train = min(n, n_fit)
     rows = []
     for name, emb, kind in _embedders(width, smoke):
         run.log(f"embedder {name}")
-        fit_args = (X, _synthetic(n, width // 2, seed=1)) if kind else (X,)
+        X_fit = X[:n_train]
+        fit_args = (
+            (X_fit, _synthetic(n_train, width // 2, seed=1)) if kind else (X_fit,)
+        )
         emb.fit(*fit_args)
         history = emb.history_
         durations = [r["dur"] for r in history if "dur" in r]
-        per_epoch = _rows_per_epoch(emb, n)
+        per_epoch = _rows_per_epoch(emb, n_train)
         train_rate = per_epoch / float(np.median(durations[1:] or durations))
         step_flops, step_rows = _train_step_flops(emb, X, min(emb.batch_size, n))
         train_ratio = (
@@ -207,24 +213,15 @@ def bench_embedders(run: Run, gflops: float, width: int, n: int, smoke: bool):
         # embedding: the module read-out on the module's input (the grid's
         # resampling is numpy work outside the network, timed separately)
         Z = emb.transform(X[:64])
-        times = []
-        for _ in range(3 if smoke else 5):
-            t0 = time.perf_counter()
-            emb.transform(X)
-            times.append(time.perf_counter() - t0)
-        embed_rate = n / float(np.median(times))
+        repeats = 3 if smoke else 7
+        embed_rate = _rate(lambda e=emb: e.transform(X), n, repeats)
         G = _module_input(emb, X[:256])
         options = emb._embed_options()
         embed_flops = _flops(
             lambda e=emb, g=G, o=options: e.module_.embed(torch.from_numpy(g), **o)
         ) / len(G)
-        module_times = []
         G_all = _module_input(emb, X)
-        for _ in range(3 if smoke else 5):
-            t0 = time.perf_counter()
-            emb._embed(G_all)
-            module_times.append(time.perf_counter() - t0)
-        module_rate = n / float(np.median(module_times))
+        module_rate = _rate(lambda e=emb, g=G_all: e._embed(g), n, repeats)
         rows.append(
             {
                 "embedder": name,
@@ -250,6 +247,22 @@ def bench_embedders(run: Run, gflops: float, width: int, n: int, smoke: bool):
     return rows
 
 
+def _rate(fn, n: int, repeats: int, min_seconds: float = 1.0) -> float:
+    """Spectra per second of ``fn()`` (``n`` spectra a call): the median of
+    `repeats` timings, each of as many calls as fill `min_seconds`."""
+    rates = []
+    for _ in range(repeats):
+        calls, t0 = 0, time.perf_counter()
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= min_seconds:
+                break
+        rates.append(n * calls / elapsed)
+    return float(np.median(rates))
+
+
 def _rows_per_epoch(emb, n: int) -> int:
     if type(emb).__name__ == "TransformRecogEmbedder":
         return n * (1 + len(emb._transformation_names()))
@@ -273,7 +286,8 @@ import torch
 from sklspec.embedders import MAEEmbedder, load_pretrained
 shipped = load_pretrained("sklspec-base")
 params = {{k: v for k, v in shipped.get_params().items() if k != "weights"}}
-emb = MAEEmbedder(**{{**params, "max_epochs": 1, "random_state": 0, "verbose": 0}})
+emb = MAEEmbedder(**{{**params, "max_epochs": 1, "batch_size": 256,
+    "random_state": 0, "verbose": 0}})
 X = np.load({path!r}, mmap_mode="r")
 base = _rss_anon_kb()
 t0 = time.perf_counter()
@@ -330,15 +344,31 @@ def bench_compare(run: Run, smoke: bool):
     from sklspec.evaluation import compare
     from sklspec.preprocessing import SNV
 
-    n = 150 if smoke else 400
+    n = 150 if smoke else 600
     X = _synthetic(n, 256, seed=3)
     rng = np.random.default_rng(3)
     y = X[:, 60:80].sum(1) + 0.05 * rng.standard_normal(n)
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.preprocessing import StandardScaler
+
+    from sklspec.embedders import VAEEmbedder, load_pretrained
+
+    alphas = np.logspace(-4, 2, 13)
     models = {
         "PLS(8)": PLSRegression(8),
         "SNV+PLS(8)": make_pipeline(SNV(), PLSRegression(8)),
-        "RidgeCV": RidgeCV(alphas=np.logspace(-4, 2, 13)),
-        "SNV+RidgeCV": make_pipeline(SNV(), RidgeCV(alphas=np.logspace(-4, 2, 13))),
+        "SNV+RidgeCV": make_pipeline(SNV(), RidgeCV(alphas=alphas)),
+        "sklspec-base+RidgeCV": make_pipeline(
+            FrozenEstimator(load_pretrained("sklspec-base")),
+            StandardScaler(),
+            RidgeCV(alphas=alphas),
+        ),
+        # pretrained inside every fold: the costly kind of model
+        "SNV+VAE+RidgeCV": make_pipeline(
+            SNV(),
+            VAEEmbedder(max_epochs=2 if smoke else 100, random_state=0),
+            RidgeCV(alphas=alphas),
+        ),
     }
 
     def frame(result):
@@ -384,7 +414,8 @@ def bench_compare(run: Run, smoke: bool):
 def main(argv=None):
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--width", type=int, default=1700)
-    p.add_argument("--n-embed", type=int, default=4096)
+    p.add_argument("--n-embed", type=int, default=4096, help="spectra embedded")
+    p.add_argument("--n-fit", type=int, default=1024, help="spectra of the fits")
     p.add_argument(
         "--sizes", type=int, nargs="+", default=[30_000, 300_000],
         help="on-disk library sizes (spectra)",
@@ -398,6 +429,7 @@ def main(argv=None):
     run = Run("speed", argv)
     if args.smoke:
         args.width, args.n_embed, args.sizes = 256, 512, [3_000, 30_000]
+        args.n_fit = 512
     import torch
 
     gflops_runs = [matmul_gflops(1024) for _ in range(3)]
@@ -419,17 +451,21 @@ def main(argv=None):
         "",
     ]
     if "embedders" in args.parts:
-        rows = bench_embedders(run, gflops, args.width, args.n_embed, args.smoke)
+        rows = bench_embedders(
+            run, gflops, args.width, args.n_embed, args.n_fit, args.smoke
+        )
         payload["embedders"] = rows
         worst = min(r["embed_ratio"] for r in rows)
         body += [
-            f"## Embedders ({args.n_embed:,} spectra × {args.width} points)",
+            f"## Embedders ({args.width} points per spectrum)",
             "",
-            "Training: spectrum passes per second (pretext rows for "
-            "TransformRecog), the median epoch of a `fit`; *train / matmul* is "
+            f"Training: spectrum passes per second (pretext rows for "
+            f"TransformRecog), the median epoch but the first of a `fit` on "
+            f"{min(args.n_fit, args.n_embed):,} spectra; *train / matmul* is "
             "the FLOP rate of the training steps (forward, loss and backward, "
             "counted by torch's `FlopCounterMode`) over the matmul rate. "
-            "Embedding: `transform` spectra/s (median of repeats, the canonical "
+            f"Embedding: `transform` of {args.n_embed:,} spectra, spectra/s "
+            "(median of 7 timings of at least 1 s each, the canonical "
             "grid's numpy resampling included for `sklspec-base`) and the "
             "network alone (`module_.embed` on its input), whose FLOP rate over "
             "the matmul rate is *embed / matmul*. The converter's training FLOPs "
@@ -480,8 +516,9 @@ def main(argv=None):
         body += [
             "## Streaming pretraining from disk",
             "",
-            "The shipped architecture (MAE, 256-point canonical grid, class "
-            "schedule) pretrained for one epoch on a synthetic `.npy` library "
+            "The shipped architecture (MAE, 256-point canonical grid, its "
+            "schedule, batches of 256) pretrained for one epoch on a "
+            "synthetic `.npy` library "
             "opened with `np.load(..., mmap_mode='r')`, each size in a fresh "
             "process; anonymous memory is `RssAnon` of `/proc/self/status` "
             "(before: after imports and loading; peak: sampled every 10 ms "
@@ -524,7 +561,9 @@ def main(argv=None):
         body += [
             "## One comparison: serial, n_jobs=2, dask",
             "",
-            "`compare` of 4 linear models × 5 folds on synthetic spectra "
+            "`compare` of 5 models × 5 folds on synthetic spectra (PLS, "
+            "SNV + PLS, SNV + RidgeCV, the frozen shipped encoder + RidgeCV, "
+            "SNV + a VAE pretrained in every fold + RidgeCV) "
             "(one flat joblib loop over model × split); dask: a two-worker "
             "`LocalCluster` (processes, one thread each) through "
             "`joblib.parallel_config(backend='dask')`, timed after the "
