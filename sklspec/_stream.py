@@ -43,9 +43,15 @@ BLOCK_ROWS = 8192
 
 
 def _is_disk_array(X) -> bool:
-    """A memmap, an h5py Dataset or a zarr Array (read by slices)."""
+    """A file-backed memmap, an h5py Dataset or a zarr Array (read by slices).
+
+    A memmap made by indexing one with an index array is a copy in memory
+    (its ``filename`` is None): it is an ordinary array, so the same spectra
+    give the same model whether or not joblib memory-mapped them for a worker
+    and a cross-validation indexed them.
+    """
     if isinstance(X, np.memmap):
-        return True
+        return getattr(X, "filename", None) is not None
     module = type(X).__module__ or ""
     return module.split(".")[0] in ("h5py", "zarr") and hasattr(X, "shape")
 
@@ -53,7 +59,8 @@ def _is_disk_array(X) -> bool:
 def is_stream(X) -> bool:
     """Whether `X` is a library to stream rather than an in-memory array.
 
-    True for a :class:`numpy.memmap`, an h5py ``Dataset``, a zarr ``Array``,
+    True for a file-backed :class:`numpy.memmap` (``np.load(path,
+    mmap_mode="r")``), an h5py ``Dataset``, a zarr ``Array``,
     a :class:`BatchIterable`, and any other iterable that is not array-like
     (no ``shape``, ``__array__`` or ``__len__``: a generator, a custom
     iterable of batches). Lists, tuples, arrays, DataFrames and tensors are
@@ -191,6 +198,15 @@ class SpectraSource:
                 f"library's spectra have {self.n_features}. Resample every "
                 "batch onto one axis (sklspec.preprocessing.Resample) first."
             )
+        if block.size and np.issubdtype(block.dtype, np.floating):
+            with np.errstate(invalid="ignore"):
+                big = np.nanmax(np.abs(block), initial=0.0)
+            if np.isfinite(big) and big > np.finfo(np.float32).max / 1e3:
+                raise ValueError(
+                    f"{self.name}: {where} hold values up to {big:.3g}, beyond "
+                    "what float32 networks can train on. Rescale the library "
+                    "(e.g. to absorbance or reflectance units) first."
+                )
         block = block.astype(np.float32, copy=False)
         finite = np.isfinite(block).all(axis=1)
         if not finite.all():

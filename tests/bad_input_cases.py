@@ -400,23 +400,7 @@ MUST_WARN: dict[str, set[str]] = {
 
 #: Wrong outcomes still open, each with its reason (the tests require this
 #: table to be exact, so a fix must delete its entry).
-_EMBEDDERS_BUSY = (
-    "; the check belongs in sklspec/embedders, which the training rewrite "
-    "(streaming fit, checkpoints) holds at the moment"
-)
-KNOWN_WRONG: dict[str, dict[str, str]] = {
-    "MAEEmbedder": {
-        "patch_size_beyond": "a patch wider than the spectrum becomes one "
-        "padded patch, so nothing can be masked and the MAE trains as a plain "
-        "autoencoder; documented, but without a DataLimitWarning" + _EMBEDDERS_BUSY,
-    },
-    "TransformRecogEmbedder": {
-        "kernel_size_beyond": "a convolution kernel wider than the spectrum "
-        "is accepted without a word (zero padding fills it)" + _EMBEDDERS_BUSY,
-        "n_segments_beyond": "the permutation pretext clips n_segments to the "
-        "width silently, where SpectralAugmenter refuses it" + _EMBEDDERS_BUSY,
-    },
-}
+KNOWN_WRONG: dict[str, dict[str, str]] = {}
 
 
 def applies(case: Case, estimator) -> bool:

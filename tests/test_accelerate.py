@@ -7,7 +7,6 @@ a multi-GPU or multi-node run would be (here on CPU, gloo backend).
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -68,13 +67,14 @@ def script(tmp_path):
 
 
 def test_two_processes_train_one_model(script, tmp_path):
-    launcher = shutil.which("accelerate") or pytest.skip("no accelerate launcher")
+    # `accelerate launch`, from this interpreter (the venv need not be on PATH)
+    launcher = [sys.executable, "-m", "accelerate.commands.launch"]
     out = tmp_path / "two"
     out.mkdir()
     options = {**MAE, "accelerator": {"cpu": True}}
     result = subprocess.run(
         [
-            launcher, "launch", "--multi_gpu", "--num_processes", "2",
+            *launcher, "--multi_gpu", "--num_processes", "2",
             "--num_machines", "1", "--mixed_precision", "no",
             "--dynamo_backend", "no", "--main_process_port", "29517",
             str(script), str(out), json.dumps(options),

@@ -15,7 +15,7 @@ from sklearn.utils import check_consistent_length
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._validation import validate_data
+from ..utils._validation import check_magnitude, validate_data
 from ._transforms import _apply, _check_names, _check_range, check_generator
 
 __all__ = ["SpectralAugmenter"]
@@ -147,6 +147,7 @@ class SpectralAugmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted augmenter.
         """
         X = validate_data(self, X, dtype=[np.float64, np.float32])
+        check_magnitude(X, type(self).__name__, "its noise scale would overflow")
         names = _check_names(self.transformations)
         _check_range(self.factor_range)
         if "permute" in names and self.n_segments > X.shape[1]:

@@ -69,7 +69,7 @@ from ..preprocessing import CanonicalGrid
 from ..preprocessing._canonical import STATS_NAMES
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
-from ..utils._validation import wavelengths_from_X
+from ..utils._validation import check_magnitude, wavelengths_from_X
 from ..utils._warnings import constant_rows, warn_constant_spectra
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
@@ -641,9 +641,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         repeats) pass them as ``data_kwargs``; they reach
         :meth:`_make_training_data` after validation of ``X``.
         """
-        if is_stream(X):
+        if is_stream(X) and (self._supports_streaming or not isinstance(X, np.memmap)):
             return self._fit_stream(X, **data_kwargs)
-        X = self._fit_input(X)
+        X = self._fit_input(X)  # a memmap, for an embedder that does not stream
         warn_constant_spectra(
             constant_rows(X), type(self).__name__, "they carry nothing to learn"
         )
@@ -715,7 +715,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if not self._supports_streaming:
             raise TypeError(
                 f"{name}.fit takes in-memory spectra only (its training pairs "
-                "are not a library to stream); load them with np.asarray first."
+                "are not a library to stream), or a memmap it loads; load them "
+                "with np.asarray first."
             )
         given = sorted(k for k, v in data_kwargs.items() if v is not None)
         if given:
@@ -810,7 +811,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self.grid_ = grid
         if grid is None:
             self._check_axis(X, fitting=True)
-            return validate_data(self, X, dtype=[np.float64, np.float32])
+            X = validate_data(self, X, dtype=[np.float64, np.float32])
+            check_magnitude(X, type(self).__name__, "its float32 network would see inf")
+            return X
         values = grid.fit(X).transform(X)[:, : grid.n_points]
         validate_data(self, X, dtype=[np.float64, np.float32])  # n_features_in_
         self.wavelengths_in_ = None  # the grid handles every axis
@@ -884,6 +887,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             return Z.astype(G.dtype, copy=False)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        check_magnitude(X, type(self).__name__, "its float32 network would see inf")
         warn_constant_spectra(
             constant_rows(X),
             type(self).__name__,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._torch import derive_seed, lr_scheduler, predict
+from ..exceptions import DataLimitWarning
 from ..nn._mae import (
     MAE_NORMALIZATIONS,
     MAE_POOLINGS,
@@ -340,6 +342,17 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     def _build_module(self, n_features: int) -> torch.nn.Module:
         arch = self._effective_architecture()
         self.architecture_ = dict(arch)
+        if arch["patch_size"] >= n_features:
+            warnings.warn(
+                f"MAEEmbedder: patch_size={arch['patch_size']} is not narrower "
+                f"than the spectra ({n_features} points), so each spectrum is "
+                "one (padded) patch: nothing can be masked and the MAE trains "
+                "as a plain autoencoder. Use a patch_size of at most "
+                f"{max(1, n_features // 4)} (a quarter of the width) for a "
+                "masked pretext.",
+                DataLimitWarning,
+                stacklevel=4,
+            )
         return MaskedAutoencoder1d(n_features, pooling=self.pooling, **arch)
 
     def _make_criterion(self):

@@ -243,6 +243,20 @@ class TransformRecogEmbedder(BaseEmbedder):
                 f"{len(self.channels)} blocks (channels={self.channels})."
             )
         names = self._transformation_names()
+        if self.kernel_size > n_features:
+            raise ValueError(
+                f"kernel_size={self.kernel_size} is wider than the spectra "
+                f"(n_features={n_features} points): the convolutions would see "
+                "mostly zero padding. Use a kernel_size of at most "
+                f"{n_features}, or longer spectra."
+            )
+        if "permute" in names and self.n_segments > n_features:
+            raise ValueError(
+                f"n_segments={self.n_segments} exceeds the number of spectral "
+                f"points, n_features={n_features}: the permutation pretext "
+                "cannot cut the spectra into that many segments. Use fewer "
+                "segments, or leave 'permute' out of transformations."
+            )
         return TransformRecognitionModel(
             n_features,
             n_tasks=1 + len(names),
@@ -264,7 +278,7 @@ class TransformRecogEmbedder(BaseEmbedder):
             noise_scale=self.noise_scale,
             offset_scale=self.offset_scale,
             factor_range=tuple(self.factor_range),
-            n_segments=min(self.n_segments, X.shape[1]),
+            n_segments=self.n_segments,
             reference_std=reference_std or float(np.std(X)) or 1.0,
         )
 

@@ -245,7 +245,7 @@ def test_groups_with_a_stream_and_converter_streams_are_refused(library):
     with pytest.raises(ValueError, match="groups only with in-memory"):
         VAEEmbedder(**FAST[VAEEmbedder]).fit(mm, groups=np.arange(len(X)))
     with pytest.raises(TypeError, match="in-memory spectra only"):
-        NIRtoMIRConverter(max_epochs=1).fit(mm, X)
+        NIRtoMIRConverter(max_epochs=1).fit(BatchIterable(lambda: iter([X])), X)
 
 
 # ------------------------------------------------------- checkpoint / resume
@@ -253,8 +253,11 @@ _KILLED_RUN = textwrap.dedent(
     """
     import os, signal, sys
     import numpy as np
+    import torch
     from skorch.callbacks import Callback
     import sklspec.embedders as E
+
+    torch.set_num_threads(int(sys.argv[5]))  # as the test: bitwise equal sums
 
     class KillAfter(Callback):
         def on_epoch_end(self, net, **kwargs):
@@ -280,11 +283,11 @@ def _killed_run(tmp_path, checkpoint, kill_after, **kw):
             str(checkpoint),
             repr(kw),
             str(kill_after),
+            str(torch.get_num_threads()),
         ],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     history = json.loads((checkpoint / "history.json").read_text())
@@ -333,3 +336,31 @@ def test_a_longer_run_continues_a_finished_checkpoint(tmp_path):
     straight = VAEEmbedder(**{**kw, "max_epochs": 4}).fit(X)
     assert len(longer.history_) == 4
     assert _same(longer, straight)  # VAE: constant lr, so the same as 4 at once
+
+
+def test_indexed_memmap_is_an_array_and_converter_loads_a_memmap(library, tmp_path):
+    X, mm = library
+    # what a cross-validation makes of a memmap joblib handed to a worker: a
+    # copy in memory, fitted exactly as the array
+    rows = np.arange(0, len(X), 2)
+    assert not is_stream(mm[rows])
+    kw = FAST[VAEEmbedder]
+    a = VAEEmbedder(random_state=0, **kw).fit(mm[rows])
+    b = VAEEmbedder(random_state=0, **kw).fit(X[rows])
+    assert _same(a, b)
+    # the converter trains on pairs in memory: a memmap is loaded, not refused
+    conv = dict(max_epochs=2, random_state=0, mir_embedder=VAEEmbedder(**kw))
+    Y = X[:, ::2].copy()
+    c = NIRtoMIRConverter(**conv).fit(mm, Y)
+    d = NIRtoMIRConverter(**conv).fit(X, Y)
+    np.testing.assert_array_equal(c.transform(X[:5]), d.transform(X[:5]))
+
+
+def test_values_beyond_float32_in_a_stream_are_refused(tmp_path):
+    X = _library().astype(np.float64)
+    X[123] *= 1e300
+    np.save(tmp_path / "huge.npy", X)
+    with pytest.raises(ValueError, match=r"rows .*e\+300.*Rescale"):
+        VAEEmbedder(**FAST[VAEEmbedder]).fit(
+            np.load(tmp_path / "huge.npy", mmap_mode="r")
+        )
