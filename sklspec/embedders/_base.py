@@ -1157,6 +1157,10 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         est.wavelength_unit_ = config.get("wavelength_unit")
         if config.get("feature_names_in") is not None:
             est.feature_names_in_ = np.asarray(config["feature_names_in"], dtype=object)
+        if est.grid_ is not None:
+            # any width goes onto the grid: no spectra seen, no input width
+            # (a pipeline around it then claims none either)
+            del est.n_features_in_
         est._set_fitted_attributes()
         return est
 

@@ -229,6 +229,9 @@ class _BaseFineTuned(BaseEstimator):
                 or getattr(embedder, "weights", None) is not None
             )
             inner = embedder
+        # an encoder pretrained on a canonical grid (sklspec-base) reads
+        # spectra mapped onto it: fine-tuning and prediction map them too
+        self.grid_ = getattr(inner, "grid_", None)
         if not hasattr(inner, "get_encoder"):
             raise TypeError(
                 f"{type(inner).__name__} has no get_encoder(); fine-tuning needs a "
@@ -256,6 +259,7 @@ class _BaseFineTuned(BaseEstimator):
         with seeded(seed):
             encoder = self._pretrained_encoder(X, X_unlabeled)
             pretrain_seconds = time.perf_counter() - t0
+            X = self._on_grid(X)
             pooled = EncoderWithHead(encoder, torch.nn.Identity(), self.pooling)
             in_features = int(predict(pooled, np.zeros((0, X.shape[1]))).shape[1])
             head = self._make_head(in_features)
@@ -317,10 +321,19 @@ class _BaseFineTuned(BaseEstimator):
         }
         return self
 
+    def _on_grid(self, X: np.ndarray) -> np.ndarray:
+        """`X` on the embedder's canonical grid, if it has one (values only:
+        the grid's offset / scale columns are not an input of the encoder)."""
+        grid = getattr(self, "grid_", None)
+        if grid is None:
+            return X
+        return grid.transform(X)[:, : grid.n_points].astype(X.dtype, copy=False)
+
     def _forward(self, X, *, features: bool = False) -> np.ndarray:
         """Run the network (or only encoder + pooling) in batches, no grad."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._on_grid(X)
         module = self.module_
         fn = module.forward_features if features else module
         out = predict(module, X, fn, batch_size=max(self.batch_size, 256))

@@ -147,6 +147,24 @@ def test_embedder_pipeline_end_to_end():
     assert split.estimator_[0].estimator is embedder
 
 
+def test_shipped_grid_encoder_in_a_conformal_classifier(classification_data):
+    # the shipped encoder takes any width: loaded without spectra it claims
+    # no input width, so MAPIE's width check does not refuse 64-point spectra
+    from sklspec.embedders import load_pretrained
+
+    X, y = classification_data
+    base = load_pretrained("sklspec-base")
+    assert not hasattr(base, "n_features_in_")
+    pipe = make_pipeline(
+        FrozenEstimator(base), StandardScaler(), LogisticRegression(max_iter=2000)
+    )
+    model = ConformalClassifier(pipe, confidence_level=0.9, random_state=0)
+    model.fit(X[:300], y[:300])
+    sets = model.predict_set(X[300:400])
+    assert sets.shape == (100, 3)
+    assert sets[np.arange(100), y[300:400]].mean() >= 0.8
+
+
 def test_dataframe_with_wavelength_columns():
     pd = pytest.importorskip("pandas")
     data = make_spectra(200, 32, task="regression", random_state=0)

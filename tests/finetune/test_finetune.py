@@ -127,3 +127,17 @@ def test_make_ssl_models():
     assert list(only) == ["SSL-VAE embedding + linear"]
     with pytest.raises(ValueError, match=r"unknown self-supervised model.*SSL-MAE"):
         make_ssl_models(include=["SSL-MAE fine-tuned"])
+
+
+def test_shipped_grid_encoder_fine_tunes_on_any_width():
+    from sklspec.embedders import load_pretrained
+
+    X, c = gaussian_peaks(60)
+    X = X[:, ::3]  # another width than the grid's 256 points
+    reg = FineTunedRegressor(
+        load_pretrained("sklspec-base"), max_epochs=30, lr=3e-3, random_state=0
+    ).fit(X, c)
+    assert reg.grid_ is not None and reg.grid_.n_points == 256
+    pred = reg.predict(X)
+    assert pred.shape == c.shape and np.isfinite(pred).all()
+    assert reg.score(X, c) > 0.5
