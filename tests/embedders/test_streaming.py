@@ -1,7 +1,6 @@
 """Streaming fit (memmap, h5py, zarr, iterables) and checkpoint/resume."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
