@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._torch import predict
 from ..augmentation import TRANSFORMATIONS, make_pretext_dataset
+from ..exceptions import DataLimitWarning
 from ..nn import MultiTaskBCELoss, TransformRecognitionModel
 from ..nn._heads import FEATURE_MAP_POOLINGS
 from ._base import BaseEmbedder
@@ -244,18 +246,23 @@ class TransformRecogEmbedder(BaseEmbedder):
             )
         names = self._transformation_names()
         if self.kernel_size > n_features:
-            raise ValueError(
-                f"kernel_size={self.kernel_size} is wider than the spectra "
-                f"(n_features={n_features} points): the convolutions would see "
-                "mostly zero padding. Use a kernel_size of at most "
-                f"{n_features}, or longer spectra."
+            warnings.warn(
+                f"TransformRecogEmbedder: kernel_size={self.kernel_size} is wider "
+                f"than the spectra (n_features={n_features} points), so the "
+                "convolutions see mostly zero padding. Use a kernel_size of at "
+                f"most {n_features}, or longer spectra.",
+                DataLimitWarning,
+                stacklevel=4,
             )
         if "permute" in names and self.n_segments > n_features:
-            raise ValueError(
-                f"n_segments={self.n_segments} exceeds the number of spectral "
-                f"points, n_features={n_features}: the permutation pretext "
-                "cannot cut the spectra into that many segments. Use fewer "
-                "segments, or leave 'permute' out of transformations."
+            warnings.warn(
+                f"TransformRecogEmbedder: n_segments={self.n_segments} exceeds "
+                f"the number of spectral points, n_features={n_features}; the "
+                f"permutation pretext cuts the spectra into {n_features} "
+                "segments instead. Use fewer segments, or leave 'permute' out "
+                "of transformations.",
+                DataLimitWarning,
+                stacklevel=4,
             )
         return TransformRecognitionModel(
             n_features,
@@ -278,7 +285,7 @@ class TransformRecogEmbedder(BaseEmbedder):
             noise_scale=self.noise_scale,
             offset_scale=self.offset_scale,
             factor_range=tuple(self.factor_range),
-            n_segments=self.n_segments,
+            n_segments=min(self.n_segments, X.shape[1]),  # warned at fit
             reference_std=reference_std or float(np.std(X)) or 1.0,
         )
 
