@@ -34,7 +34,7 @@ from sklspec.embedders import TransformRecogEmbedder
 from sklspec.evaluation import rmse
 from sklspec.finetune import FineTunedClassifier, FineTunedRegressor
 from sklspec.plotting import plot_predicted_vs_measured
-from sklspec.preprocessing import SNV, CanonicalGrid
+from sklspec.preprocessing import SNV
 from sklspec.pretrained import load_pretrained
 
 tablets = load_spectra("tablets_nir")
@@ -62,21 +62,17 @@ for name, model in [("CNN pretrained + fine-tuned", finetuned), ("PLS-DA", plsda
 # ----------------------------------------------
 # ``FineTunedRegressor`` copies the encoder of ``sklspec-base``, puts a
 # regression head on it and trains both on the official training split of
-# ``tecator`` (fat, % w/w). The fine-tuned network takes spectra on the
-# encoder's 256-point canonical grid, so a
-# :class:`~sklspec.preprocessing.CanonicalGrid` goes first (without the four
-# side columns, which the network does not read).
+# ``tecator`` (fat, % w/w). The encoder reads spectra on its 256-point
+# canonical grid, and the fine-tuned model maps its input onto that grid
+# itself, so the raw 100-point spectra go in as they are.
 tecator = load_spectra("tecator", target="fat")
 split = np.asarray(tecator.split)
 train, test = split != "test", split == "test"
 X, y = tecator.X, tecator.y
 
 models = {
-    "sklspec-base fine-tuned": make_pipeline(
-        CanonicalGrid(n_points=256, keep_stats=False),
-        FineTunedRegressor(
-            load_pretrained("sklspec-base"), max_epochs=20, lr=1e-3, random_state=0
-        ),
+    "sklspec-base fine-tuned": FineTunedRegressor(
+        load_pretrained("sklspec-base"), max_epochs=20, lr=1e-3, random_state=0
     ),
     "PLSR (12 components)": PLSRegression(12),
     "SNV + ELM": make_pipeline(SNV(), ELMRegressor(n_hidden=200, random_state=0)),
