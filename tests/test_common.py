@@ -30,7 +30,9 @@ SUBPACKAGES = [
 ]
 
 
-def _public_estimators():
+def public_estimator_exports() -> dict:
+    """{class: (public module, names it is exported as)} of every estimator
+    in the subpackages' ``__all__`` (also used by tests/test_docs_links.py)."""
     found = {}
     for name in SUBPACKAGES:
         module = importlib.import_module(name)
@@ -42,8 +44,12 @@ def _public_estimators():
                 and not inspect.isabstract(obj)
                 and not obj.__name__.startswith("Base")
             ):
-                found[obj.__name__] = obj
+                found.setdefault(obj, (name, set()))[1].add(attr)
     return found
+
+
+def _public_estimators():
+    return {cls.__name__: cls for cls in public_estimator_exports()}
 
 
 ESTIMATORS = _public_estimators()

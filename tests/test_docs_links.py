@@ -10,35 +10,15 @@ from the estimator's API page ("Examples using ..."). With the docs built
 from __future__ import annotations
 
 import ast
-import importlib
-import inspect
 from pathlib import Path
 
 import pytest
-from sklearn.base import BaseEstimator
 
-from tests.test_common import SUBPACKAGES
+from tests.test_common import public_estimator_exports
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 BACKREFERENCES = ROOT / "docs" / "api" / "generated" / "backreferences"
-
-
-def _estimators():
-    """{class: (public module, names it is exported as)} of every estimator."""
-    found = {}
-    for name in SUBPACKAGES:
-        module = importlib.import_module(name)
-        for attr in module.__all__:
-            obj = getattr(module, attr)
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, BaseEstimator)
-                and not inspect.isabstract(obj)
-                and not obj.__name__.startswith("Base")
-            ):
-                found.setdefault(obj, (name, set()))[1].add(attr)
-    return found
 
 
 def _names_used(path: Path) -> set[str]:
@@ -54,7 +34,7 @@ def _names_used(path: Path) -> set[str]:
     return imported & used
 
 
-ESTIMATORS = _estimators()
+ESTIMATORS = public_estimator_exports()
 
 
 def test_examples_exist():

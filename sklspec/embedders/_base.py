@@ -648,21 +648,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             constant_rows(X), type(self).__name__, "they carry nothing to learn"
         )
         n_samples, n_features = X.shape
-        if n_samples < 2 and self.max_epochs > 0:
-            raise ValueError(
-                f"{type(self).__name__} needs at least 2 spectra to train, got "
-                f"n_samples = {n_samples}."
-            )
-        seed = self._seed()
-        device = resolve_device(self.device)
         t0 = time.perf_counter()
-        with seeded(seed):
-            if self.weights is not None:
-                module = self._load_weights(resolve_weights(self.weights), n_features)
-            else:
-                module = self._build_module(n_features)
-                module.fit_input_statistics(X)
-        module = module.to(device)
+        module, seed = self._initial_module(n_features, X, n_samples)
         history: list[dict] = []
         if self.max_epochs > 0:
             rng = np.random.default_rng(seed)
@@ -678,6 +665,28 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 n_features=n_features,
             )
         return self._finish_fit(module, history, n_samples, t0)
+
+    def _initial_module(self, width: int, statistics, n_samples: int):
+        """The module training starts from, and the run's seed.
+
+        Loaded from ``weights``, or built for `width` points with its input
+        statistics from `statistics` (the spectra, or a streamed library's
+        moments); seeded, on ``device``.
+        """
+        if n_samples < 2 and self.max_epochs > 0:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 spectra to train, got "
+                f"n_samples = {n_samples}."
+            )
+        seed = self._seed()
+        device = resolve_device(self.device)
+        with seeded(seed):
+            if self.weights is not None:
+                module = self._load_weights(resolve_weights(self.weights), width)
+            else:
+                module = self._build_module(width)
+                module.fit_input_statistics(statistics)
+        return module.to(device), seed
 
     def _finish_fit(self, module, history, n_samples: int, t0: float):
         module.eval()
@@ -743,23 +752,8 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         warn_constant_spectra(
             moments.constant, name, "they carry nothing to learn", n_total=n_samples
         )
-        if n_samples < 2 and self.max_epochs > 0:
-            raise ValueError(
-                f"{name} needs at least 2 spectra to train, got "
-                f"n_samples = {n_samples}."
-            )
-        seed = self._seed()
-        device = resolve_device(self.device)
         t0 = time.perf_counter()
-        with seeded(seed):
-            if self.weights is not None:
-                module = self._load_weights(
-                    resolve_weights(self.weights), self._module_width()
-                )
-            else:
-                module = self._build_module(self._module_width())
-                module.fit_input_statistics(moments)
-        module = module.to(device)
+        module, seed = self._initial_module(self._module_width(), moments, n_samples)
         history: list[dict] = []
         if self.max_epochs > 0:
             reference_std = moments.global_std or 1.0
