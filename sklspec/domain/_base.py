@@ -74,6 +74,14 @@ def _check_n_samples(
         )
 
 
+def _check_cv_samples(estimator, n_samples: int) -> None:
+    """Refuse fewer calibration spectra than ``estimator.cv``-fold CV needs (3)."""
+    cv = estimator.cv
+    _check_n_samples(
+        estimator, n_samples, max(cv, 3), f"{cv}-fold cross-validation, cv={cv}", "cv"
+    )
+
+
 def _folds(n_samples: int, cv: int, random_state):
     """Shuffled K-fold train/test indices (int seed or RandomState as given)."""
     return KFold(n_splits=cv, shuffle=True, random_state=random_state).split(

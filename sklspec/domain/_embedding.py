@@ -14,14 +14,84 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..preprocessing._canonical import STATS_NAMES
+from ..utils._docs import fill_doc
 from ..utils._validation import check_magnitude, validate_data
-from ._base import _CV_CONSTRAINT, _BaseDetector, _check_n_samples, _folds
+from ._base import (
+    _CV_CONSTRAINT,
+    _BaseDetector,
+    _check_cv_samples,
+    _check_n_samples,
+    _folds,
+)
 from ._latent import _LatentDetector, _LatentModel
 
 __all__ = ["EmbeddingDistanceDetector", "EmbeddingPCADetector"]
 
+_TRANSFORMER_CONSTRAINT = [HasMethods(["fit", "transform"]), None]
 
-class EmbeddingDistanceDetector(_BaseDetector):
+# Docstring text shared word for word by the embedding detectors.
+_EMBEDDING_DOCS = {
+    "transformer": """\
+transformer : transformer or None, default=None
+    Maps spectra to embeddings. Cloned and fitted on the calibration
+    spectra in :meth:`fit`; wrap an already fitted one (a pretrained
+    embedder) in :class:`~sklearn.frozen.FrozenEstimator` to use it as
+    is. None: the input is the embedding.
+""",
+    "attributes_transformer": """\
+transformer_ : transformer or None
+    The fitted transformer (the same object for a
+    :class:`~sklearn.frozen.FrozenEstimator`).
+""",
+    "attributes_embedding_input": """\
+n_features_in_ : int
+    Number of features seen during :term:`fit` (spectral points, or
+    embedding dimensions without a transformer).
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during :term:`fit`. Defined only when `X` has
+    feature names that are all strings.
+""",
+    "fit_parameters": """\
+X : array-like of shape (n_samples, n_features)
+    Calibration spectra (or embeddings, without a transformer). A
+    DataFrame reaches the transformer as it is (its wavelength
+    column names included).
+y : None
+    Ignored.
+""",
+}
+
+
+class _EmbeddingInputMixin:
+    """The ``transformer`` of the embedding detectors: spectra in, embeddings out.
+
+    ``transformer=None``: the input is the embedding, validated as spectra.
+    Otherwise the input reaches the (cloned) transformer as it is, so a
+    DataFrame keeps its wavelength column names, and only its width (and
+    names) are checked here.
+    """
+
+    def _fit_embedding(self, X):
+        """Check the calibration input, fit ``transformer_``; the embeddings."""
+        if self.transformer is None:
+            self.transformer_ = None
+            return validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
+        validate_data(self, X, skip_check_array=True)
+        self.transformer_ = clone(self.transformer).fit(X, None)
+        return self._embedding(X)
+
+    def _embedding(self, X):
+        Z = self.transformer_.transform(X)
+        return check_array(Z, dtype=np.float64, input_name="the embedding")
+
+    def _validated(self, X):
+        if self.transformer_ is None:
+            return validate_data(self, X, reset=False, dtype=np.float64)
+        validate_data(self, X, reset=False, skip_check_array=True)
+        return self._embedding(X)
+
+
+class EmbeddingDistanceDetector(_EmbeddingInputMixin, _BaseDetector):
     """Applicability domain as the distance to the calibration embeddings.
 
     Embeds the calibration spectra with ``transformer`` (an sklspec embedder,
@@ -48,11 +118,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
 
     Parameters
     ----------
-    transformer : transformer or None, default=None
-        Maps spectra to embeddings. Cloned and fitted on the calibration
-        spectra in :meth:`fit`; wrap an already fitted one (a pretrained
-        embedder) in :class:`~sklearn.frozen.FrozenEstimator` to use it as
-        is. None: the input is the embedding.
+    {transformer}
     method : {"mahalanobis", "knn"}, default="mahalanobis"
         Distance to the calibration cloud.
     n_neighbors : int, default=5
@@ -66,9 +132,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
 
     Attributes
     ----------
-    transformer_ : transformer or None
-        The fitted transformer (the same object for a
-        :class:`~sklearn.frozen.FrozenEstimator`).
+    {attributes_transformer}
     covariance_ : LedoitWolf
         The mean and shrunk covariance of the calibration embeddings
         (``method="mahalanobis"``); its ``shrinkage_`` is also used for the
@@ -76,12 +140,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
     neighbors_ : NearestNeighbors
         The index of the calibration embeddings (``method="knn"``).
     {attributes_threshold}
-    n_features_in_ : int
-        Number of features seen during :term:`fit` (spectral points, or
-        embedding dimensions without a transformer).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
+    {attributes_embedding_input}
 
     See Also
     --------
@@ -114,7 +173,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
 
     _parameter_constraints: dict = {
         **_BaseDetector._parameter_constraints,
-        "transformer": [HasMethods(["fit", "transform"]), None],
+        "transformer": _TRANSFORMER_CONSTRAINT,
         "method": [StrOptions({"mahalanobis", "knn"})],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "cv": _CV_CONSTRAINT,
@@ -144,26 +203,14 @@ class EmbeddingDistanceDetector(_BaseDetector):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Calibration spectra (or embeddings, without a transformer). A
-            DataFrame reaches the transformer as it is (its wavelength
-            column names included).
-        y : None
-            Ignored.
+        {fit_parameters}
 
         Returns
         -------
         self : EmbeddingDistanceDetector
             The fitted detector.
         """
-        if self.transformer is None:
-            self.transformer_ = None
-            X = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
-            Z = X
-        else:
-            validate_data(self, X, skip_check_array=True)
-            self.transformer_ = clone(self.transformer).fit(X, None)
-            Z = self._embedding(X)
+        Z = self._fit_embedding(X)
         check_magnitude(
             Z,
             type(self).__name__,
@@ -184,13 +231,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
             distances, _ = self.neighbors_.kneighbors()  # leave-one-out
             calibration = distances.mean(axis=1)
         else:
-            _check_n_samples(
-                self,
-                n_samples,
-                max(self.cv, 3),
-                f"{self.cv}-fold cross-validation, cv={self.cv}",
-                "cv",
-            )
+            _check_cv_samples(self, n_samples)
             self.covariance_ = LedoitWolf().fit(Z)
             # the folds keep the shrinkage of the final model: a fold's own
             # (larger) Ledoit-Wolf shrinkage would make its distances smaller
@@ -203,16 +244,6 @@ class EmbeddingDistanceDetector(_BaseDetector):
         self._set_threshold(calibration)
         return self
 
-    def _embedding(self, X):
-        Z = self.transformer_.transform(X)
-        return check_array(Z, dtype=np.float64, input_name="the embedding")
-
-    def _validated(self, X):
-        if self.transformer_ is None:
-            return validate_data(self, X, reset=False, dtype=np.float64)
-        validate_data(self, X, reset=False, skip_check_array=True)
-        return self._embedding(X)
-
     def _statistic(self, Z):
         if self.method == "knn":
             distances, _ = self.neighbors_.kneighbors(Z)
@@ -220,7 +251,7 @@ class EmbeddingDistanceDetector(_BaseDetector):
         return self.covariance_.mahalanobis(Z)
 
 
-class EmbeddingPCADetector(_LatentDetector):
+class EmbeddingPCADetector(_EmbeddingInputMixin, _LatentDetector):
     """Hotelling T² and Q-residuals in a PCA of an embedding.
 
     The chemometric applicability domain (:class:`PCAOutlierDetector`) moved
@@ -244,11 +275,7 @@ class EmbeddingPCADetector(_LatentDetector):
 
     Parameters
     ----------
-    transformer : transformer or None, default=None
-        Maps spectra to embeddings. Cloned and fitted on the calibration
-        spectra in :meth:`fit`; wrap an already fitted one (a pretrained
-        embedder) in :class:`~sklearn.frozen.FrozenEstimator` to use it as
-        is. None: the input is the embedding.
+    {transformer}
     n_components : int, default=10
         Number of principal components of the (scaled) embedding.
     statistic : {"t2", "q", "combined"}, default="combined"
@@ -282,9 +309,7 @@ class EmbeddingPCADetector(_LatentDetector):
 
     Attributes
     ----------
-    transformer_ : transformer or None
-        The fitted transformer (the same object for a
-        :class:`~sklearn.frozen.FrozenEstimator`).
+    {attributes_transformer}
     side_features_ : ndarray of int
         Columns of the embedding in the side block (empty: one block).
     model_ : object
@@ -299,12 +324,7 @@ class EmbeddingPCADetector(_LatentDetector):
     t2_scale_, q_scale_, t2_dof_, q_dof_ : float
         :math:`h_0, q_0, N_h, N_q` of the combined statistic.
     {attributes_threshold}
-    n_features_in_ : int
-        Number of features seen during :term:`fit` (spectral points, or
-        embedding dimensions without a transformer).
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has
-        feature names that are all strings.
+    {attributes_embedding_input}
 
     See Also
     --------
@@ -348,7 +368,7 @@ class EmbeddingPCADetector(_LatentDetector):
 
     _parameter_constraints: dict = {
         **_LatentDetector._parameter_constraints,
-        "transformer": [HasMethods(["fit", "transform"]), None],
+        "transformer": _TRANSFORMER_CONSTRAINT,
         "scale": ["boolean"],
         "side_features": [StrOptions({"auto"}), "array-like", None],
     }
@@ -382,25 +402,14 @@ class EmbeddingPCADetector(_LatentDetector):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Calibration spectra (or embeddings, without a transformer). A
-            DataFrame reaches the transformer as it is (its wavelength
-            column names included).
-        y : None
-            Ignored.
+        {fit_parameters}
 
         Returns
         -------
         self : EmbeddingPCADetector
             The fitted detector.
         """
-        if self.transformer is None:
-            self.transformer_ = None
-            Z = validate_data(self, X, dtype=np.float64, ensure_min_samples=2)
-        else:
-            validate_data(self, X, skip_check_array=True)
-            self.transformer_ = clone(self.transformer).fit(X, None)
-            Z = self._embedding(X)
+        Z = self._fit_embedding(X)
         n_features = Z.shape[1]
         self.side_features_ = self._side_columns(n_features)
         side = self.side_features_
@@ -447,16 +456,6 @@ class EmbeddingPCADetector(_LatentDetector):
             "pca", self.n_components, scale=self.scale, blocks=self._blocks
         )
 
-    def _embedding(self, X):
-        Z = self.transformer_.transform(X)
-        return check_array(Z, dtype=np.float64, input_name="the embedding")
-
-    def _validated(self, X):
-        if self.transformer_ is None:
-            return validate_data(self, X, reset=False, dtype=np.float64)
-        validate_data(self, X, reset=False, skip_check_array=True)
-        return self._embedding(X)
-
 
 def _grid_stats_width(estimator) -> int:
     """Number of trailing grid-stats columns an (embedding) estimator appends.
@@ -479,3 +478,9 @@ def _grid_stats_width(estimator) -> int:
     if grid is not None and getattr(grid, "keep_stats", False):
         return len(STATS_NAMES)
     return 0
+
+
+for _cls in (EmbeddingDistanceDetector, EmbeddingPCADetector):
+    _cls.__doc__ = fill_doc(_cls.__doc__, _EMBEDDING_DOCS)
+    _cls.fit.__doc__ = fill_doc(_cls.fit.__doc__, _EMBEDDING_DOCS)
+del _cls

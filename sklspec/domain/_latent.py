@@ -20,7 +20,7 @@ from ._base import (
     _CV_CONSTRAINT,
     _DOC_FRAGMENTS,
     _BaseDetector,
-    _check_n_samples,
+    _check_cv_samples,
     _folds,
 )
 
@@ -206,13 +206,7 @@ class _LatentDetector(_BaseDetector):
 
     def _check_sizes(self, X):
         n_samples, n_features = X.shape
-        _check_n_samples(
-            self,
-            n_samples,
-            max(self.cv, 3),
-            f"{self.cv}-fold cross-validation, cv={self.cv}",
-            "cv",
-        )
+        _check_cv_samples(self, n_samples)
         k = self.n_components
         if self.statistic != "t2" and k >= n_features:
             raise ValueError(

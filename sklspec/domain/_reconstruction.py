@@ -17,7 +17,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._validation import validate_data
-from ._base import _BaseDetector, _check_n_samples, _folds
+from ._base import _BaseDetector, _check_cv_samples, _folds
 
 __all__ = ["ReconstructionErrorDetector"]
 
@@ -156,13 +156,7 @@ class ReconstructionErrorDetector(_BaseDetector):
         n_samples = _num_samples(X)
         frozen = isinstance(base, FrozenEstimator)
         if self.cv is not None and not frozen:
-            _check_n_samples(
-                self,
-                n_samples,
-                max(self.cv, 3),
-                f"{self.cv}-fold cross-validation, cv={self.cv}",
-                "cv",
-            )
+            _check_cv_samples(self, n_samples)
             calibration = np.empty(n_samples)
             for train, test in _folds(n_samples, self.cv, rng):
                 fold = clone(base).fit(_rows(X, train), None)
