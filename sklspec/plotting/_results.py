@@ -54,19 +54,48 @@ def _is_frame(obj) -> bool:
     return hasattr(obj, "columns") and hasattr(obj, "index")
 
 
+def _from_dict(obj, cls, kind: str, name: str, hint: str = ""):
+    """``cls.from_dict(obj)`` for a dict of that ``kind``; other objects as they are."""
+    if not isinstance(obj, dict):
+        return obj
+    if obj.get("kind") != kind:
+        raise ValueError(
+            f"a dict given as {name} must be {cls.__name__}.to_dict() "
+            f"(kind {kind!r}){hint}."
+        )
+    return cls.from_dict(obj)
+
+
+def _not_a_result(obj, cls, name: str, source: str) -> TypeError:
+    """The error for ``obj`` that is none of the forms of a ``cls`` result."""
+    return TypeError(
+        f"{name} must be the {cls.__name__} of {source}, its to_frame() or its "
+        f"to_dict(); got {type(obj).__name__}."
+    )
+
+
+def _draw_reference(draw, chance, chance_label, task, metric: str) -> None:
+    """The dashed chance (or mean-predictor) line, by ``ax.axvline`` or ``axhline``."""
+    draw(
+        chance,
+        color=GREY,
+        linestyle="--",
+        label=_reference_label(chance, chance_label, task, metric),
+    )
+
+
 # ----------------------------------------------------------------- leaderboard
 def _leaderboard_rows(results, metric):
     """Names, means, sds, failed flags, metric, direction, task and n_splits."""
     from ..evaluation import ComparisonResult
 
-    if isinstance(results, dict):
-        if results.get("kind") != "comparison":
-            raise ValueError(
-                "a dict given as results must be ComparisonResult.to_dict() "
-                "(kind 'comparison'), e.g. the 'results' of sklspec's "
-                "results.json."
-            )
-        results = ComparisonResult.from_dict(results)
+    results = _from_dict(
+        results,
+        ComparisonResult,
+        "comparison",
+        "results",
+        ", e.g. the 'results' of sklspec's results.json",
+    )
     if isinstance(results, ComparisonResult):
         metric = results.primary_ if metric is None else metric
         if metric not in results.metrics_:
@@ -117,9 +146,8 @@ def _leaderboard_rows(results, metric):
             failed = np.zeros(len(names), dtype=bool)
         failed |= ~np.isfinite(means)
         return names, means, sds, failed, metric, _direction_of(metric), None, None
-    raise TypeError(
-        "results must be the ComparisonResult of sklspec.evaluation.compare, its "
-        f"to_frame() or its to_dict(); got {type(results).__name__}."
+    raise _not_a_result(
+        results, ComparisonResult, "results", "sklspec.evaluation.compare"
     )
 
 
@@ -217,12 +245,7 @@ def plot_leaderboard(
             ax.text(0, p, " failed", va="center", ha="left", color=GREY, style="italic")
     ax.set_yticks(pos, [names[i] for i in order])
     if chance is not None:
-        ax.axvline(
-            chance,
-            color=GREY,
-            linestyle="--",
-            label=_reference_label(chance, chance_label, task, metric),
-        )
+        _draw_reference(ax.axvline, chance, chance_label, task, metric)
         ax.legend(
             loc="lower right",
             bbox_to_anchor=(1.0, 1.0),
@@ -240,13 +263,7 @@ def _curve_rows(curve):
     """Fractions, n_labelled, [(name, mean, sd)], metric, direction, n_repeats."""
     from ..evaluation import LabelFractionResult
 
-    if isinstance(curve, dict):
-        if curve.get("kind") != "label_fraction_curve":
-            raise ValueError(
-                "a dict given as curve must be LabelFractionResult.to_dict() "
-                "(kind 'label_fraction_curve')."
-            )
-        curve = LabelFractionResult.from_dict(curve)
+    curve = _from_dict(curve, LabelFractionResult, "label_fraction_curve", "curve")
     if isinstance(curve, LabelFractionResult):
         rows = []
         n_rep = None
@@ -296,10 +313,8 @@ def _curve_rows(curve):
                 n_labelled = np.asarray(part["n_labelled"], dtype=int)
         n_rep = int(curve["n_repeats"].iloc[0]) if "n_repeats" in columns else None
         return fractions, n_labelled, rows, metric, _direction_of(metric), n_rep
-    raise TypeError(
-        "curve must be the LabelFractionResult of "
-        "sklspec.evaluation.label_fraction_curve, its to_frame() or its "
-        f"to_dict(); got {type(curve).__name__}."
+    raise _not_a_result(
+        curve, LabelFractionResult, "curve", "sklspec.evaluation.label_fraction_curve"
     )
 
 
@@ -380,12 +395,7 @@ def plot_label_fraction_curve(
         sd = np.where(np.isfinite(sd), sd, 0.0)
         ax.fill_between(percent, mean - sd, mean + sd, color=color, alpha=0.2, lw=0)
     if chance is not None:
-        ax.axhline(
-            chance,
-            color=GREY,
-            linestyle="--",
-            label=_reference_label(chance, chance_label, None, metric),
-        )
+        _draw_reference(ax.axhline, chance, chance_label, None, metric)
     ax.set_xscale("log")
     ax.set_xticks(percent)
     if n_labelled is not None:
