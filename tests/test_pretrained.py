@@ -384,3 +384,14 @@ def test_real_sources_load_onto_the_grid():
     np.testing.assert_allclose(X.mean(axis=1), 0, atol=1e-4)
     with pytest.raises(ValueError, match="Unknown real-spectra source"):
         load_real_spectra(("ossl",))
+
+
+def test_grid_embedder_names_its_statistics_columns():
+    from sklspec.embedders import load_pretrained
+
+    emb = load_pretrained("sklspec-base")
+    names = emb.get_feature_names_out()
+    assert list(names[-4:]) == ["offset", "scale", "range_start", "range_stop"]
+    assert names[0] == "maeembedder0" and len(set(names)) == len(names)
+    X = np.random.default_rng(0).normal(size=(5, 120)).cumsum(axis=1)
+    assert emb.transform(X).shape[1] == len(names)

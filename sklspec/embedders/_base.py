@@ -838,6 +838,33 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         n_stats = len(STATS_NAMES) if grid is not None and grid.keep_stats else 0
         return width + n_stats
 
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Get output feature names for transformation.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Only checked against the input seen at fit: the outputs are new
+            features.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``<classname>0``, ``<classname>1`` ... for the embedding; with a
+            canonical grid that keeps its statistics, the last four are
+            ``offset``, ``scale``, ``range_start`` and ``range_stop`` (as in
+            :meth:`CanonicalGrid.get_feature_names_out
+            <sklspec.preprocessing.CanonicalGrid.get_feature_names_out>`, so
+            :class:`~sklspec.domain.EmbeddingPCADetector` finds them by name).
+        """
+        names = super().get_feature_names_out(input_features)
+        grid = getattr(self, "grid_", None)
+        if grid is not None and grid.keep_stats:
+            names = np.concatenate(
+                [names[: -len(STATS_NAMES)], np.asarray(STATS_NAMES, dtype=object)]
+            )
+        return names
+
     def _embed(self, X: np.ndarray) -> np.ndarray:
         options = self._embed_options()
         return predict(
