@@ -15,7 +15,14 @@ stands on the four pieces here, so no other file writes a batched
 :func:`train_module`
     Train a module with a skorch ``NeuralNet`` (progress bar, history,
     divergence check: a non-finite loss is an error, a finite loss that
-    rose or never fell a :class:`~sklspec.exceptions.TrainingDivergenceWarning`).
+    rose or never fell a :class:`~sklspec.exceptions.TrainingDivergenceWarning`)
+    on arrays or on a streamed library (:mod:`sklspec._stream`); with a
+    ``checkpoint`` directory, skorch's ``Checkpoint`` / ``LoadInitState``
+    resume an interrupted run to the very weights of an uninterrupted one
+    (torch seeded per epoch by :func:`epoch_seed`, schedules stepped per
+    batch resumed by :func:`lr_scheduler`); with ``accelerator``, training
+    goes through Hugging Face Accelerate (mixed precision, several GPUs or
+    machines).
 :func:`train_stream`
     Train a module on an endless stream of batches for a number of optimiser
     steps (pretraining on a generated prior), with atomic checkpoints, exact
@@ -39,6 +46,7 @@ from sklearn.utils import check_random_state
 __all__ = [
     "derive_seed",
     "divergence_message",
+    "epoch_seed",
     "lr_scheduler",
     "n_rows",
     "predict",
