@@ -641,8 +641,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         repeats) pass them as ``data_kwargs``; they reach
         :meth:`_make_training_data` after validation of ``X``.
         """
-        if is_stream(X) and (self._supports_streaming or not isinstance(X, np.memmap)):
+        if is_stream(X) and self._supports_streaming:
             return self._fit_stream(X, **data_kwargs)
+        self._refuse_stream(X)
         X = self._fit_input(X)  # a memmap, for an embedder that does not stream
         warn_constant_spectra(
             constant_rows(X), type(self).__name__, "they carry nothing to learn"
@@ -710,6 +711,20 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Spectra per training batch of a streamed fit."""
         return int(self.batch_size)
 
+    def _refuse_stream(self, X) -> None:
+        """Refuse a library to stream in an embedder that trains in memory.
+
+        A memmap passes: it is an array, loaded like one.
+        """
+        if is_stream(X) and not self._supports_streaming:
+            if not isinstance(X, np.memmap):
+                raise TypeError(
+                    f"{type(self).__name__}.fit takes in-memory spectra only "
+                    "(its training pairs are not a library to stream), or a "
+                    f"memmap it loads; got {type(X).__name__}. Load them with "
+                    "np.asarray first."
+                )
+
     def _fit_stream(self, X, **data_kwargs):
         """Fit on a library read block by block (see :mod:`sklspec._stream`).
 
@@ -721,12 +736,6 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         library's size.
         """
         name = type(self).__name__
-        if not self._supports_streaming:
-            raise TypeError(
-                f"{name}.fit takes in-memory spectra only (its training pairs "
-                "are not a library to stream), or a memmap it loads; load them "
-                "with np.asarray first."
-            )
         given = sorted(k for k, v in data_kwargs.items() if v is not None)
         if given:
             raise ValueError(
@@ -741,7 +750,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             grid.fit(next(iter(source.blocks())))
 
             def preprocess(block):
-                return grid.transform(block)[:, : grid.n_points].astype(np.float32)
+                return grid.transform_values(block).astype(np.float32, copy=False)
 
         moments = stream_moments(source, preprocess)
         n_samples = int(moments.n)
@@ -808,7 +817,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X = validate_data(self, X, dtype=[np.float64, np.float32])
             check_magnitude(X, type(self).__name__, "its float32 network would see inf")
             return X
-        values = grid.fit(X).transform(X)[:, : grid.n_points]
+        values = grid.fit(X).transform_values(X)
         validate_data(self, X, dtype=[np.float64, np.float32])  # n_features_in_
         self.wavelengths_in_ = None  # the grid handles every axis
         return values

@@ -16,7 +16,6 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from .._stream import is_stream
 from ..nn import ForwardLoss, LatentConverterNet, SpectralVAE
 from ..utils._validation import check_2d
 from ._base import BaseEmbedder
@@ -312,12 +311,7 @@ class NIRtoMIRConverter(BaseEmbedder):
         )
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
-        if is_stream(X) and not isinstance(X, np.memmap):
-            raise TypeError(
-                "NIRtoMIRConverter.fit takes in-memory spectra only (its paired "
-                "scans are not a library to stream), or a memmap it loads; "
-                f"got {type(X).__name__}. Load them with np.asarray first."
-            )
+        self._refuse_stream(X)  # before check_2d, which would call it 0-D
         check_2d(X)  # before the lengths of X and y are compared
         check_consistent_length(X, Y)
         names = getattr(y, "columns", None)

@@ -427,7 +427,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         check_is_fitted(self)
         grid = getattr(self, "grid_", None)
         if grid is not None:  # any width in: onto the grid (SNV units) first
-            X = grid.transform(X)[:, : grid.n_points]
+            X = grid.transform_values(X)
         else:
             self._check_axis(X, fitting=False)
             X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])

@@ -327,7 +327,7 @@ class _BaseFineTuned(BaseEstimator):
         grid = getattr(self, "grid_", None)
         if grid is None:
             return X
-        return grid.transform(X)[:, : grid.n_points].astype(X.dtype, copy=False)
+        return grid.transform_values(X).astype(X.dtype, copy=False)
 
     def _forward(self, X, *, features: bool = False) -> np.ndarray:
         """Run the network (or only encoder + pooling) in batches, no grad."""

@@ -358,6 +358,25 @@ class CanonicalGrid(_BaseSpectralTransformer):
         grid, stats = self._map(X, wavelengths, unit)
         return np.hstack([grid, stats]) if self.keep_stats else grid
 
+    def transform_values(self, X, wavelengths=None, unit=None) -> np.ndarray:
+        """The grid values alone, without the side information.
+
+        What a network pretrained on the grid reads; the same as the first
+        `n_points` columns of :meth:`transform`, without building the rest.
+
+        Parameters
+        ----------
+        X, wavelengths, unit
+            As in :meth:`transform`.
+
+        Returns
+        -------
+        values : ndarray of shape (n_samples, n_points)
+            The resampled, SNV-normalised spectra, in the floating dtype of `X`.
+        """
+        check_is_fitted(self)
+        return self._map(X, wavelengths, unit)[0]
+
     def transform_stats(self, X, wavelengths=None, unit=None) -> np.ndarray:
         """The side information alone: offset, scale, range start and stop.
 
