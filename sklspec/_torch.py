@@ -207,7 +207,8 @@ def _progress_callbacks(verbose: int, max_epochs: int, initial: int = 0) -> list
     return [("epoch_bar", _EpochBar())]
 
 
-#: Files of a training checkpoint directory (skorch ``Checkpoint`` names).
+#: Files of a training checkpoint directory (skorch ``Checkpoint`` names),
+#: in the order they are moved into place: the history last.
 CHECKPOINT_FILES = {
     "f_params": "params.pt",
     "f_optimizer": "optimizer.pt",
@@ -384,8 +385,7 @@ def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
                 super().save_model(net)
             finally:
                 self.dirname = str(final)
-            names = [v for k, v in CHECKPOINT_FILES.items() if k != "f_history"]
-            for name in [*names, CHECKPOINT_FILES["f_history"]]:
+            for name in CHECKPOINT_FILES.values():  # the history is last
                 os.replace(staging / name, final / name)
 
     cp = _StagedCheckpoint(
@@ -551,7 +551,7 @@ def train_module(
             net.load_params(checkpoint=dict(resume)["checkpoint"])
         else:
             net.partial_fit(X, y)  # initialised above: fit would redo it
-    if placement.get("accelerator") is not None:
+    if "accelerator" in placement:
         net.accelerator.wait_for_everyone()
     history = [{k: v for k, v in row.items() if k != "batches"} for row in net.history]
     losses = [row.get("train_loss", 0.0) for row in history]
