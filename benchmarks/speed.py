@@ -126,15 +126,15 @@ def _train_step_flops(emb, X: np.ndarray, rows: int) -> tuple[float, int]:
     """FLOPs of one training step (forward, loss, backward) and its rows."""
     import torch
 
+    from sklspec._torch import n_rows
     from sklspec.embedders._base import _as_tensors
 
-    rng = np.random.default_rng(0)
-    kwargs = {}
     if type(emb).__name__ == "NIRtoMIRConverter":
-        return float("nan"), 0
-    X_b, y_b = emb._make_training_data(_module_input(emb, X[:rows]), rng, **kwargs)
+        return float("nan"), 0  # its step needs the paired latent targets
+    rng = np.random.default_rng(0)
+    X_b, y_b = emb._make_training_data(_module_input(emb, X[:rows]), rng)
     X_b = _as_tensors(X_b)
-    n = len(next(iter(X_b.values()))) if isinstance(X_b, dict) else len(X_b)
+    n = n_rows(X_b)
     y_b = torch.zeros(n) if y_b is None else _as_tensors(y_b)
     module, criterion = emb.module_, emb._make_criterion()
     if isinstance(criterion, type):
@@ -151,7 +151,8 @@ def _train_step_flops(emb, X: np.ndarray, rows: int) -> tuple[float, int]:
     return flops, n
 
 
-def _embedders(width: int, smoke: bool):
+def _embedders():
+    """(name, embedder with class defaults, 'paired' or None) to measure."""
     from sklspec.embedders import (
         MAEEmbedder,
         NIRtoMIRConverter,
@@ -193,7 +194,7 @@ def bench_embedders(
     X = _synthetic(n, width)
     n_train = min(n, n_fit)
     rows = []
-    for name, emb, kind in _embedders(width, smoke):
+    for name, emb, kind in _embedders():
         run.log(f"embedder {name}")
         X_fit = X[:n_train]
         fit_args = (
