@@ -326,6 +326,13 @@ class NIRtoMIRConverter(BaseEmbedder):
         Z = None
         if not only_load:
             mir = self.mir_embedder if self.mir_embedder is not None else VAEEmbedder()
+            if getattr(_unwrap(mir), "grid", None) is not None:
+                raise ValueError(
+                    "mir_embedder has a canonical grid "
+                    f"(grid={_unwrap(mir).grid!r}), but the converter decodes "
+                    "into the MIR points themselves, in their units: pass a "
+                    "VAEEmbedder with grid=None."
+                )
             if not _is_fitted(mir):
                 mir = clone(mir)
                 if (

@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from .._torch import predict
 from ..nn import ForwardLoss, SpectralVAE
 from ..nn._vae import ARCHITECTURES
+from ..preprocessing._canonical import STATS_NAMES
 from ._base import BaseEmbedder, _ReconstructionScoreMixin
 
 __all__ = ["VAEEmbedder", "repeat_pairs"]
@@ -116,6 +117,10 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         standardised points plus ``beta`` times the KL divergence).
     repeat_target : {"other", "mean", "self"}, default="other"
         Target of each scan when ``groups`` is given (see above).
+    {grid}
+        With a grid the VAE encodes and reconstructs the spectra on it:
+        :meth:`inverse_transform` and :meth:`reconstruction_error` are on
+        the grid's points, in SNV units.
     {weights}
     max_epochs : int, default=60
         Training epochs.
@@ -180,6 +185,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         "architecture": [StrOptions(set(ARCHITECTURES))],
         "beta": [Interval(Real, 0, None, closed="left")],
         "repeat_target": [StrOptions(set(REPEAT_TARGETS))],
+        "grid": BaseEmbedder._grid_constraint,
     }
 
     def __init__(
@@ -190,6 +196,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         architecture: str = "dense",
         beta: float = 0.1,
         repeat_target: str = "other",
+        grid=None,
         weights=None,
         max_epochs: int = 60,
         batch_size: int = 64,
@@ -206,6 +213,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         self.architecture = architecture
         self.beta = beta
         self.repeat_target = repeat_target
+        self.grid = grid
         self.weights = weights
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -299,20 +307,34 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         Parameters
         ----------
         X : array-like of shape (n_spectra, latent_dim)
-            Latent vectors (e.g. from :meth:`transform`).
+            Latent vectors (e.g. from :meth:`transform`). With a `grid`, the
+            output of :meth:`transform` (latent vectors followed by the
+            grid's side columns, which are not decoded) is accepted too.
 
         Returns
         -------
         X_rec : ndarray of shape (n_spectra, n_points)
-            Decoded spectra in the units of the training spectra.
+            Decoded spectra in the units of the training spectra; with a
+            `grid`, on its ``n_points`` points in SNV units.
         """
         check_is_fitted(self)
         Z = check_array(X, dtype=[np.float64, np.float32], input_name="X")
-        if Z.shape[1] != self.latent_dim:
+        grid = getattr(self, "grid_", None)
+        widths = (self.latent_dim,)
+        if grid is not None and grid.keep_stats:
+            widths = (self.latent_dim, self.latent_dim + len(STATS_NAMES))
+        if Z.shape[1] not in widths:
+            extra = (
+                f" (or {widths[1]}: the latent vectors and the grid's "
+                f"{', '.join(STATS_NAMES)} columns, as transform returns them)"
+                if len(widths) > 1
+                else ""
+            )
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
-                f"latent vectors of latent_dim = {self.latent_dim}."
+                f"latent vectors of latent_dim = {self.latent_dim}{extra}."
             )
+        Z = np.ascontiguousarray(Z[:, : self.latent_dim])
         out = predict(self.module_, Z, self.module_.decode, batch_size=self.batch_size)
         return out.astype(Z.dtype, copy=False)
 
@@ -331,10 +353,15 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
         Returns
         -------
         error : ndarray of shape (n_spectra,)
-            RMSE over the spectral points, per spectrum.
+            RMSE over the spectral points, per spectrum (with a `grid`: over
+            the grid's points, in SNV units).
         """
         check_is_fitted(self)
-        self._check_axis(X, fitting=False)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        grid = getattr(self, "grid_", None)
+        if grid is not None:  # any width in: onto the grid (SNV units) first
+            X = grid.transform_values(X)
+        else:
+            self._check_axis(X, fitting=False)
+            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         rec = self.inverse_transform(self._embed(X))
         return np.sqrt(np.mean((rec.astype(np.float64) - X) ** 2, axis=1))

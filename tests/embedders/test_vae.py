@@ -139,3 +139,45 @@ def test_save_load_bit_identical(fitted, low_rank, tmp_path):
     np.testing.assert_array_equal(refit.transform(low_rank), Z)
     with pytest.raises(ValueError, match="architecture"):
         VAEEmbedder(latent_dim=8, weights=str(path), max_epochs=0).fit(low_rank)
+
+
+def test_grid_vae_takes_any_width_and_keeps_the_side_columns(low_rank, tmp_path):
+    """grid=: the VAE encodes the SNV'd spectrum on the grid, stats appended."""
+    from sklspec.preprocessing import CanonicalGrid
+
+    vae = VAEEmbedder(**TINY, grid=24, random_state=0).fit(low_rank)
+    Z = vae.transform(low_rank)
+    assert Z.shape == (60, 4 + 4)
+    names = list(vae.get_feature_names_out())
+    assert names[-4:] == ["offset", "scale", "range_start", "range_stop"]
+    G = CanonicalGrid(n_points=24).fit(low_rank)
+    np.testing.assert_allclose(Z[:, 4:], G.transform(low_rank)[:, 24:])
+    # a doubled spectrum has the same shape: the same latent, twice the scale
+    Z2 = vae.transform(2 * low_rank)
+    np.testing.assert_allclose(Z2[:, :4], Z[:, :4], atol=1e-5)
+    np.testing.assert_allclose(Z2[:, 5], 2 * Z[:, 5])
+    # any width in; decoding and the error are on the grid
+    wider = np.repeat(low_rank, 2, axis=1)
+    assert vae.transform(wider).shape == (60, 8)
+    assert vae.inverse_transform(Z).shape == (60, 24)
+    np.testing.assert_array_equal(
+        vae.inverse_transform(Z), vae.inverse_transform(Z[:, :4])
+    )
+    err = vae.reconstruction_error(low_rank)
+    rec = vae.inverse_transform(Z)
+    expected = np.sqrt(np.mean((rec - G.transform_values(low_rank)) ** 2, axis=1))
+    np.testing.assert_allclose(err, expected, rtol=1e-5)
+    with pytest.raises(ValueError, match="latent_dim = 4 .or 8"):
+        vae.inverse_transform(Z[:, :3])
+    vae.save_pretrained(tmp_path / "w")
+    again = load_pretrained(tmp_path / "w")
+    assert again.grid == 24
+    np.testing.assert_array_equal(again.transform(wider), vae.transform(wider))
+
+
+def test_converter_refuses_a_grid_vae(low_rank):
+    from sklspec.embedders import NIRtoMIRConverter
+
+    conv = NIRtoMIRConverter(mir_embedder=VAEEmbedder(**TINY, grid=24))
+    with pytest.raises(ValueError, match="grid=None"):
+        conv.fit(low_rank, low_rank)
