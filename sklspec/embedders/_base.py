@@ -874,13 +874,17 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             )
         return names
 
+    def _embed_batch_size(self) -> int:
+        """Rows per batch of :meth:`transform` (default: ``batch_size``)."""
+        return int(self.batch_size)
+
     def _embed(self, X: np.ndarray) -> np.ndarray:
         options = self._embed_options()
         return predict(
             self.module_,
             X,
             lambda xb: self.module_.embed(xb, **options),
-            batch_size=self.batch_size,
+            batch_size=self._embed_batch_size(),
         )
 
     def transform(self, X):

@@ -361,6 +361,17 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     def _embed_options(self) -> dict:
         return {"pooling": self.pooling}
 
+    #: Token rows (spectra x tokens) per batch of :meth:`transform`. The
+    #: transformer's inference is fastest on CPU when a batch's activations
+    #: stay in cache: the training ``batch_size`` of 64 suits 1,700-point
+    #: spectra (108 tokens) but is ~25 % slower than ~480 spectra a batch for
+    #: the 17 tokens of the shipped encoder (``benchmarks/speed.py``). The
+    #: outputs do not depend on the batching.
+    _embed_tokens = 8192
+
+    def _embed_batch_size(self) -> int:
+        return max(1, self._embed_tokens // (self.module_.encoder.n_patches + 1))
+
     def _set_fitted_attributes(self) -> None:
         self.architecture_ = self._effective_architecture()
 
