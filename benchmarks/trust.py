@@ -301,6 +301,27 @@ def _detectors(X_cal, seed, smoke, timings):
             warnings.simplefilter("ignore", UserWarning)
             det.fit(X_cal)
         scorers[f"SNV + {short} reconstruction error"] = det.score_samples
+    # in-domain embedders on the canonical grid (issue #11's diagnosis: the
+    # shift is in how band shape and intensity vary together): pretrained on
+    # the raw calibration spectra, each resampled and SNV'd onto the grid, the
+    # removed offset / scale / range kept as the embedding's last columns
+    for cls in (VAEEmbedder, MAEEmbedder):
+        t0 = time.perf_counter()
+        emb = _embedder(cls, seed, smoke).set_params(grid=256).fit(X_cal)
+        key = f"{cls.__name__}(grid=256)"
+        timings[key] = timings.get(key, 0.0) + (time.perf_counter() - t0)
+        short = f"grid {cls.__name__.replace('Embedder', '')}"
+        frozen = FrozenEstimator(emb)
+        for method, label in (("mahalanobis", "Mahalanobis"), ("knn", "k-NN")):
+            det = EmbeddingDistanceDetector(frozen, method=method, random_state=seed)
+            scorers[f"{short} + {label}"] = det.fit(X_cal).score_samples
+        det = EmbeddingPCADetector(frozen, n_components=N_COMPONENTS, random_state=seed)
+        scorers[f"{short} + embedding PCA T² + Q"] = det.fit(X_cal).score_samples
+        det = ReconstructionErrorDetector(frozen, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            det.fit(X_cal)
+        scorers[f"{short} reconstruction error"] = det.score_samples
     # the shipped encoder: pretrained on the prior only, nothing fitted on
     # X_cal but the detector (raw spectra in: it normalises each spectrum and
     # keeps offset and scale as features)
@@ -559,7 +580,11 @@ def _body_b(b, cfg) -> tuple[list, bool, dict]:
         "seeds), every detector fitted on the calibration spectra only, PCA "
         f"detectors with {N_COMPONENTS} components on the raw spectra, the "
         "embedders (class defaults) pretrained on the SNV calibration spectra "
-        "and frozen; `sklspec-base` is the shipped encoder (pretrained on the "
+        "and frozen (*grid VAE* / *grid MAE*: the class defaults with "
+        "`grid=256`, pretrained on the raw calibration spectra, each resampled "
+        "and SNV'd onto the canonical grid, the removed offset / scale / range "
+        "the embedding's last four columns); `sklspec-base` is the shipped "
+        "encoder (pretrained on the "
         "synthetic prior only, raw spectra in, nothing but the detector fitted "
         "on the calibration spectra).",
         "",
@@ -647,15 +672,45 @@ def _domain_notes(b, bar_b) -> list[str]:
         "the embedding lacks is the fine band-shape variation (in small "
         "principal components of the raw spectra, which T² weighs like the "
         "large ones), which the encoder, pretrained on the synthetic prior "
-        "only, does not keep in a form a linear or distance model can read."
+        "only, does not keep in a form a linear or distance model can read.",
+        "",
+        "**In-domain embedders on the same grid.** Pretrained on the calibration "
+        "spectra themselves on the canonical grid, with the offset / scale / "
+        "range block kept beside the learnt embedding: grid VAE + embedding PCA "
+        f"T² + Q {m('grid VAE + embedding PCA T² + Q')} (k-NN "
+        f"{m('grid VAE + k-NN')}, Mahalanobis {m('grid VAE + Mahalanobis')}, "
+        f"reconstruction error {m('grid VAE reconstruction error')}); grid MAE "
+        f"+ embedding PCA T² + Q {m('grid MAE + embedding PCA T² + Q')} (k-NN "
+        f"{m('grid MAE + k-NN')}). Against the best Q / T² of this shift: "
+        + (
+            "level with it or better: "
+            + ", ".join(
+                d for d in aurocs if d.startswith("grid ") and _level(aurocs, d)
+            )
+            + "."
+            if any(d.startswith("grid ") and _level(aurocs, d) for d in aurocs)
+            else "no grid embedder detector is level with it."
+        )
+        + f" The best embedding detector of each shift is picked among "
+        f"{sum(KIND.get(d, 'embedding') == 'embedding' for d in aurocs)} "
+        "after the run, which favours them somewhat; the ± column shows how "
+        "far a single repeat moves."
         + (
             ""
             if bar_b
-            else " No embedding detector is level with T² on this shift, so the "
-            "bar stays not met."
+            else " No embedding detector is level with the best Q / T² on every "
+            "shift, so the bar stays not met."
         ),
         "",
     ]
+
+
+def _level(aurocs, det) -> bool:
+    """``det``'s mean AUROC is level with (or above) the best Q / T²'s."""
+    peers = [np.mean(v) for k, v in aurocs.items() if KIND.get(k) == "Q/T²"]
+    if det not in aurocs or not peers:
+        return False
+    return float(np.mean(aurocs[det])) >= float(max(peers)) - LEVEL_TOLERANCE
 
 
 def _body_c(c, cfg) -> tuple[list, bool]:
