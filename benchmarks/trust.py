@@ -653,7 +653,8 @@ def _domain_notes(b, bar_b) -> list[str]:
     base = "sklspec-base + embedding PCA"
     return [
         "**Why T² on the raw spectra separates the Commercial tablets and the "
-        f"embeddings do not (tablets_nir, this run).** PCA T² on the raw spectra "
+        "shipped encoder's embedding does not (tablets_nir, this run).** PCA T² "
+        "on the raw spectra "
         f"{m('PCA T²')}; offset and scale alone (T² of the per-spectrum mean and "
         f"standard deviation) {m('offset + scale only: T²')}; the band shape "
         f"alone (SNV + PCA T²) {m('SNV + PCA T²')}; shape and intensity "
