@@ -112,12 +112,22 @@ def _flops(fn) -> float:
 
     Counted with autograd on: without it ``nn.TransformerEncoderLayer``
     takes its fused inference kernel, which the counter does not see (the
-    arithmetic is the same).
+    arithmetic is the same). Attention is counted on the math backend of
+    ``scaled_dot_product_attention``: the CPU's fused flash kernel
+    (``_scaled_dot_product_flash_attention_for_cpu``) is not in the
+    counter's registry, so its two matmuls (``Q Kᵀ`` and the weighted sum of
+    ``V``) would be missed, while the math backend runs them as counted
+    ``bmm`` calls.
     """
     import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
     from torch.utils.flop_counter import FlopCounterMode
 
-    with torch.enable_grad(), FlopCounterMode(display=False) as counter:
+    with (
+        torch.enable_grad(),
+        sdpa_kernel(SDPBackend.MATH),
+        FlopCounterMode(display=False) as counter,
+    ):
         fn()
     return float(counter.get_total_flops())
 
@@ -222,7 +232,19 @@ def bench_embedders(
             lambda e=emb, g=G, o=options: e.module_.embed(torch.from_numpy(g), **o)
         ) / len(G)
         G_all = _module_input(emb, X)
-        module_rate = _rate(lambda e=emb, g=G_all: e._embed(g), n, repeats)
+        # each timing paired with a matmul yardstick measured right after it:
+        # on a shared machine the rate drifts during the run, and a ratio to
+        # one yardstick taken minutes earlier would carry that drift
+        module_rates, beside = [], []
+        for _ in range(repeats):
+            module_rates.append(_rate(lambda e=emb, g=G_all: e._embed(g), n, 1))
+            beside.append(matmul_gflops(1024))
+        module_rate = float(np.median(module_rates))
+        embed_ratio = float(
+            np.median(
+                [r * embed_flops / (g * 1e9) for r, g in zip(module_rates, beside)]
+            )
+        )
         rows.append(
             {
                 "embedder": name,
@@ -236,14 +258,16 @@ def bench_embedders(
                 "embed_spectra_s": embed_rate,
                 "module_spectra_s": module_rate,
                 "embed_mflop_per_spectrum": embed_flops / 1e6,
-                "embed_ratio": module_rate * embed_flops / (gflops * 1e9),
+                "matmul_beside_gflops": float(np.median(beside)),
+                "embed_ratio": embed_ratio,
                 "embed_ratio_transform": embed_rate * embed_flops / (gflops * 1e9),
             }
         )
         run.log(
             f"  train {train_rate:,.0f} passes/s ({train_ratio:.2f} of matmul), "
             f"embed {embed_rate:,.0f}/s, module {module_rate:,.0f}/s "
-            f"({rows[-1]['embed_ratio']:.2f} of matmul)"
+            f"({embed_ratio:.2f} of the matmul beside it, "
+            f"{np.median(beside):.0f} GFLOP/s)"
         )
     return rows
 
@@ -464,12 +488,19 @@ def main(argv=None):
             f"TransformRecog), the median epoch but the first of a `fit` on "
             f"{min(args.n_fit, args.n_embed):,} spectra; *train / matmul* is "
             "the FLOP rate of the training steps (forward, loss and backward, "
-            "counted by torch's `FlopCounterMode`) over the matmul rate. "
+            "counted by torch's `FlopCounterMode`, attention on the math "
+            "backend of `scaled_dot_product_attention` because the counter "
+            "does not see the CPU's fused attention kernel) over the matmul "
+            "rate. "
             f"Embedding: `transform` of {args.n_embed:,} spectra, spectra/s "
             "(median of 7 timings of at least 1 s each, the canonical "
             "grid's numpy resampling included for `sklspec-base`) and the "
             "network alone (`module_.embed` on its input), whose FLOP rate over "
-            "the matmul rate is *embed / matmul*. The converter's training FLOPs "
+            "the matmul rate is *embed / matmul*: each of the 7 timings is "
+            "paired with a matmul yardstick measured right after it (its median "
+            "is *matmul_beside_gflops*) and the ratio is the median of the 7 "
+            "pairs, so that the machine's drift during the run does not enter "
+            "the ratio. The converter's training FLOPs "
             "are not counted (its step needs the paired latent targets).",
             "",
             table(
@@ -483,6 +514,7 @@ def main(argv=None):
                     "embed_spectra_s",
                     "module_spectra_s",
                     "embed_mflop_per_spectrum",
+                    "matmul_beside_gflops",
                     "embed_ratio",
                 ],
                 {
@@ -492,6 +524,7 @@ def main(argv=None):
                     "embed_spectra_s": "{:,.0f}",
                     "module_spectra_s": "{:,.0f}",
                     "embed_mflop_per_spectrum": "{:.2f}",
+                    "matmul_beside_gflops": "{:.1f}",
                     "embed_ratio": "{:.2f}",
                 },
             ),  # fmt: skip
