@@ -874,6 +874,19 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             )
         return names
 
+    def _module_values(self, X) -> np.ndarray:
+        """Spectra as the network's read-outs take them (after fit).
+
+        With a canonical grid, any width is mapped onto it (values in SNV
+        units, without the side columns); without, `X` is checked against
+        the width and wavelength axis seen at fit.
+        """
+        grid = getattr(self, "grid_", None)
+        if grid is not None:
+            return grid.transform_values(X)
+        self._check_axis(X, fitting=False)
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
     def _embed_batch_size(self) -> int:
         """Rows per batch of :meth:`transform` (default: ``batch_size``)."""
         return int(self.batch_size)

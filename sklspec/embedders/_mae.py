@@ -9,7 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._torch import derive_seed, lr_scheduler, predict
 from ..exceptions import DataLimitWarning
@@ -436,12 +436,7 @@ class MAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
     def _masked_passes(self, X, method, n_repeats, mask_ratio, random_state):
         """Run ``module_.<method>`` in batches with masks shared by all spectra."""
         check_is_fitted(self)
-        grid = getattr(self, "grid_", None)
-        if grid is not None:  # any width in: onto the grid (SNV units) first
-            X = grid.transform_values(X)
-        else:
-            self._check_axis(X, fitting=False)
-            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._module_values(X)  # onto the grid, if any (SNV units)
         n_repeats = int(n_repeats)
         if n_repeats < 1:
             raise ValueError(f"n_repeats must be >= 1, got {n_repeats}.")

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._torch import predict
 from ..nn import ForwardLoss, SpectralVAE
@@ -357,11 +357,6 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
             the grid's points, in SNV units).
         """
         check_is_fitted(self)
-        grid = getattr(self, "grid_", None)
-        if grid is not None:  # any width in: onto the grid (SNV units) first
-            X = grid.transform_values(X)
-        else:
-            self._check_axis(X, fitting=False)
-            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._module_values(X)  # onto the grid, if any (SNV units)
         rec = self.inverse_transform(self._embed(X))
         return np.sqrt(np.mean((rec.astype(np.float64) - X) ** 2, axis=1))

@@ -228,16 +228,7 @@ def test_transform_batches_by_tokens_and_does_not_depend_on_them():
     """transform batches ~_embed_tokens token rows; the embedding is the same."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 64)).cumsum(axis=1)
-    mae = MAEEmbedder(
-        patch_size=8,
-        embed_dim=16,
-        depth=1,
-        num_heads=2,
-        decoder_dim=16,
-        decoder_heads=2,
-        max_epochs=1,
-        random_state=0,
-    ).fit(X)
+    mae = MAEEmbedder(**TINY_MAE, max_epochs=1, random_state=0).fit(X)
     assert mae._embed_batch_size() == MAEEmbedder._embed_tokens // (8 + 1)
     Z = mae.transform(X)
     mae._embed_tokens = 9 * 7  # 7 spectra a batch: 13 batches
