@@ -22,7 +22,7 @@ from ._heads import (
 )
 from ._layers import POOLINGS, SCALER_MODES, InputScaler, pool_tokens
 from ._losses import ForwardLoss, MultiTaskBCELoss
-from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d
+from ._mae import MAEEncoder, MAELoss, MaskedAutoencoder1d, PreNormBlock
 from ._protocol import PretrainingModule
 from ._vae import LatentConverterNet, SpectralVAE, VAEMeanEncoder, gaussian_kl
 
@@ -41,6 +41,7 @@ __all__ = [
     "MLPHead",
     "MaskedAutoencoder1d",
     "MultiTaskBCELoss",
+    "PreNormBlock",
     "PretrainingModule",
     "RecognitionHead",
     "RegressionHead",

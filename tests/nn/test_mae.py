@@ -231,3 +231,81 @@ def test_encoder_with_head_and_criterion():
     assert model(torch.randn(3, 64)).shape == (3, 1)
     out = mae(torch.randn(3, 64))
     assert MAELoss()(out, torch.zeros(1)) is out[0]
+
+
+# ----------------------------------------------------- PreNormBlock's path
+def _parent_forward(block, x):
+    return torch.nn.TransformerEncoderLayer.forward(block, x)
+
+
+@pytest.mark.parametrize("heads", [1, 2, 4])
+@pytest.mark.parametrize("tokens", [5, 17, 48, 70])  # both softmax orientations
+@pytest.mark.parametrize("score_chunk", [None, 1])  # whole batch, one a chunk
+def test_block_inference_path_matches_the_parent(
+    heads, tokens, score_chunk, monkeypatch
+):
+    import sklspec.nn._mae as mae_module
+
+    if score_chunk is not None:
+        monkeypatch.setattr(mae_module, "_SCORE_CHUNK", score_chunk)
+    torch.manual_seed(0)
+    block = mae_module.PreNormBlock(16, heads, 4.0).eval()
+    for p in block.parameters():  # away from the init's zero biases
+        p.data.normal_(0.0, 0.3)
+    x = torch.randn(7, tokens, 16)
+    with torch.no_grad():
+        fast = block(x)
+        parent = _parent_forward(block, x)
+    assert fast.shape == x.shape
+    torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
+    assert not torch.equal(fast, x)
+    with torch.inference_mode():
+        torch.testing.assert_close(block(x), parent, rtol=1e-5, atol=1e-5)
+
+
+def test_block_takes_the_parent_path_with_gradients(monkeypatch):
+    import sklspec.nn._mae as mae_module
+
+    calls = []
+    inference = mae_module.PreNormBlock._inference_forward
+    monkeypatch.setattr(
+        mae_module.PreNormBlock,
+        "_inference_forward",
+        lambda self, x: calls.append(1) or inference(self, x),
+    )
+    torch.manual_seed(0)
+    block = mae_module.PreNormBlock(16, 2, 4.0)
+    x = torch.randn(3, 9, 16, requires_grad=True)
+    block(x).sum().backward()  # in-place residual sums would break autograd
+    assert x.grad is not None and not calls
+    with torch.no_grad():
+        block(x)
+        block(x, src_key_padding_mask=torch.zeros(3, 9, dtype=torch.bool))
+    assert len(calls) == 1  # the masked call took the parent's path
+    monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
+    with torch.no_grad():
+        block(x)
+    assert len(calls) == 1
+
+
+def test_block_keeps_the_parent_state_dict():
+    from sklspec.nn._mae import PreNormBlock
+
+    block = PreNormBlock(16, 4, 4.0)
+    parent = torch.nn.TransformerEncoderLayer(
+        16, 4, 64, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+    )
+    assert block.state_dict().keys() == parent.state_dict().keys()
+    parent.load_state_dict(block.state_dict())
+
+
+def test_embedding_is_the_same_on_both_paths(monkeypatch):
+    import sklspec.nn._mae as mae_module
+
+    mae = _mae(n_features=200, patch_size=4).eval()  # 51 tokens: the long path
+    x = torch.randn(6, 200)
+    with torch.no_grad():
+        fast = mae.embed(x, "flatten")
+        monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
+        parent = mae.embed(x, "flatten")
+    torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
