@@ -111,10 +111,13 @@ class _PeakAnon:
 def _flops(fn) -> float:
     """FLOPs of ``fn()`` as counted by torch's FlopCounterMode.
 
-    Counted with autograd on: without it ``nn.TransformerEncoderLayer``
-    takes its fused inference kernel, which the counter does not see (the
-    arithmetic is the same). Attention is counted on the math backend of
-    ``scaled_dot_product_attention``: the CPU's fused flash kernel
+    Counted without autograd, as the read-outs run: the MAE's transformer
+    blocks (:class:`sklspec.nn.PreNormBlock`) then take their inference path,
+    plain matmuls the counter sees, and a CLS read-out's last block computes
+    the CLS token alone, so the count is the arithmetic the timed embedding
+    does (PyTorch's own fused ``TransformerEncoderLayer`` kernel, the
+    parent's path, is invisible to the counter). Attention is counted on the
+    math backend of ``scaled_dot_product_attention``: the CPU's fused flash kernel
     (``_scaled_dot_product_flash_attention_for_cpu``) is not in the
     counter's registry, so its two matmuls (``Q Kᵀ`` and the weighted sum of
     ``V``) would be missed, while the math backend runs them as counted
@@ -125,7 +128,7 @@ def _flops(fn) -> float:
     from torch.utils.flop_counter import FlopCounterMode
 
     with (
-        torch.enable_grad(),
+        torch.no_grad(),
         sdpa_kernel(SDPBackend.MATH),
         FlopCounterMode(display=False) as counter,
     ):
@@ -341,7 +344,6 @@ def _die_with_parent() -> None:
 
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
 
 
 _STREAM_CHILD = """

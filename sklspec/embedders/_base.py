@@ -97,14 +97,15 @@ weights : str, path-like or None, default=None
     :func:`sklspec.pretrained.list_pretrained`).
 """,
     "grid": """\
-grid : int, CanonicalGrid or None, default=None
+grid : int, dict, CanonicalGrid or None, default=None
     Map every input onto a canonical grid first
     (:class:`~sklspec.preprocessing.CanonicalGrid`; an int is its number of
-    points): each spectrum is resampled over its own range and SNV-normalised,
-    so :meth:`transform` accepts spectra of any width and wavelength axis
-    (read from DataFrame column names or the grid's `wavelengths`), and the
-    embedding ends with four columns of side information, the removed
-    ``offset`` and ``scale`` and the axis ``range_start`` and ``range_stop``.
+    points, a dict its parameters): each spectrum is resampled over its own
+    range and SNV-normalised, so :meth:`transform` accepts spectra of any
+    width and wavelength axis (read from DataFrame column names or the grid's
+    `wavelengths`), and the embedding ends with four columns of side
+    information, the removed ``offset`` and ``scale`` and the axis
+    ``range_start`` and ``range_stop``.
     The shipped encoders use ``grid=256``. None: spectra must have the width
     (and axis) seen at fit.
 """,

@@ -135,19 +135,21 @@ _SHORT_SEQUENCE = 48
 
 
 def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """``softmax(q kᵀ) v`` over ``(B, H, T, d)`` tensors, ``q`` pre-scaled.
+    """``softmax(q kᵀ) v`` over ``(B, H, T, d)`` tensors, ``q`` pre-scaled
+    (``q`` may have fewer positions than ``k`` and ``v``).
 
     The batch is cut into chunks of at most :data:`_SCORE_CHUNK` scores, so
     that the scores of a chunk are written, normalised and read back while
     still in cache; short sequences (:data:`_SHORT_SEQUENCE`) are scored
     transposed, ``k qᵀ``, and normalised along the query axis.
     """
-    B, H, T, _ = q.shape
-    chunk = max(1, _SCORE_CHUNK // (H * T * T))
+    B, H, n_queries, _ = q.shape
+    n_keys = k.shape[2]
+    chunk = max(1, _SCORE_CHUNK // (H * n_queries * n_keys))
     out = torch.empty_like(q)
     for i in range(0, B, chunk):
         s = slice(i, i + chunk)
-        if T < _SHORT_SEQUENCE:
+        if n_keys < _SHORT_SEQUENCE and n_queries > 1:
             p = torch.softmax(k[s] @ q[s].transpose(-1, -2), dim=-2).transpose(-1, -2)
         else:
             p = torch.softmax(q[s] @ k[s].transpose(-1, -2), dim=-1)
@@ -164,10 +166,12 @@ class PreNormBlock(nn.TransformerEncoderLayer):
     inference path written for the narrow blocks of spectral MAEs (64-d
     tokens, 16-d heads): attention in cache-sized chunks of the batch (see
     :func:`_attention`), the query scaling folded into the projection, the
-    residual sums accumulated in place: faster than the parent's fused path
-    on the CPU (``benchmarks/speed.py`` times both). With gradients,
-    masks, autocast, another dtype or another device (where the parent's
-    fused attention kernels are the fast ones) it is the parent's forward.
+    residuals summed by the matmuls themselves, and, for a CLS read-out, a
+    last block that computes the CLS token alone (see
+    :meth:`MAEEncoder.run_blocks`); ``benchmarks/speed.py`` times it against
+    the parent's fused path. With gradients, masks, autocast, another dtype
+    or another device (where the parent's fused attention kernels are the
+    fast ones) it is the parent's forward.
     Both paths agree to float32 rounding (tested).
 
     Parameters
@@ -203,39 +207,55 @@ class PreNormBlock(nn.TransformerEncoderLayer):
         )
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        if (
-            not _INFERENCE_PATH
-            or torch.is_grad_enabled()
-            or src_mask is not None
-            or src_key_padding_mask is not None
-            or src.ndim != 3
-            or src.device.type != "cpu"
-            or src.dtype != torch.float32
-            or torch.is_autocast_enabled("cpu")
-        ):
-            return super().forward(src, src_mask, src_key_padding_mask, is_causal)
-        return self._inference_forward(src)
+        if src_mask is None and src_key_padding_mask is None and self.fast(src):
+            return self._inference_forward(src)
+        return super().forward(src, src_mask, src_key_padding_mask, is_causal)
 
-    def _inference_forward(self, x: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def fast(x: torch.Tensor) -> bool:
+        """Whether ``x`` (unmasked) takes the inference path."""
+        return (
+            _INFERENCE_PATH
+            and not torch.is_grad_enabled()
+            and x.ndim == 3
+            and x.device.type == "cpu"
+            and x.dtype == torch.float32
+            and not torch.is_autocast_enabled("cpu")
+        )
+
+    def _inference_forward(
+        self, x: torch.Tensor, n_queries: int | None = None
+    ) -> torch.Tensor:
+        """The block on ``(B, T, D)`` tokens; with `n_queries`, only the
+        outputs of the first `n_queries` tokens (which attend to all ``T``),
+        ``(B, n_queries, D)``: the last block of a CLS read-out."""
         B, T, D = x.shape
         attn = self.self_attn
         H = attn.num_heads
-        # the 1/sqrt(d) of the scores folded into the query projection
-        scale = torch.ones(3 * D, dtype=x.dtype, device=x.device)
-        scale[:D] = (D // H) ** -0.5
-        w_in = attn.in_proj_weight * scale[:, None]
-        b_in = attn.in_proj_bias * scale
+        Tq = T if n_queries is None else min(int(n_queries), T)
         a = F.layer_norm(x, (D,), self.norm1.weight, self.norm1.bias, self.norm1.eps)
-        qkv = F.linear(a, w_in, b_in).view(B, T, 3, H, D // H)
-        q, k, v = qkv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
-        o = _attention(q, k, v).transpose(1, 2).reshape(B * T, D)
-        h = torch.addmm(x.reshape(B * T, D), o, attn.out_proj.weight.t())
+        w_in, b_in = attn.in_proj_weight, attn.in_proj_bias
+        # the 1/sqrt(d) of the scores folded into the query projection
+        scale = (D // H) ** -0.5
+        if Tq == T:
+            w = torch.cat([w_in[:D] * scale, w_in[D:]])
+            b = torch.cat([b_in[:D] * scale, b_in[D:]])
+            qkv = F.linear(a, w, b).view(B, T, 3, H, D // H)
+            q, k, v = qkv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
+        else:
+            kv = F.linear(a, w_in[D:], b_in[D:]).view(B, T, 2, H, D // H)
+            k, v = kv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
+            q = F.linear(a[:, :Tq], w_in[:D] * scale, b_in[:D] * scale)
+            q = q.view(B, Tq, H, D // H).transpose(1, 2).contiguous()
+            x = x[:, :Tq]
+        o = _attention(q, k, v).transpose(1, 2).reshape(B * Tq, D)
+        h = torch.addmm(x.reshape(B * Tq, D), o, attn.out_proj.weight.t())
         h += attn.out_proj.bias
         a = F.layer_norm(h, (D,), self.norm2.weight, self.norm2.bias, self.norm2.eps)
         u = F.gelu(F.linear(a, self.linear1.weight, self.linear1.bias))
-        h.addmm_(u, self.linear2.weight.t())
+        h = torch.addmm(h, u, self.linear2.weight.t())
         h += self.linear2.bias
-        return h.view(B, T, D)
+        return h.view(B, Tq, D)
 
 
 def _block(dim: int, heads: int, mlp_ratio: float) -> nn.Module:
@@ -393,12 +413,20 @@ class MAEEncoder(ConfigMixin, nn.Module):
         tokens = self.patch_embed(z.unsqueeze(1)).transpose(1, 2)
         return tokens + self.pos_embed[:, 1:, :]
 
-    def run_blocks(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Prepend the CLS token, apply the blocks and the final norm."""
+    def run_blocks(self, tokens: torch.Tensor, cls_only: bool = False) -> torch.Tensor:
+        """Prepend the CLS token, apply the blocks and the final norm.
+
+        With `cls_only` (on the blocks' inference path) the last block
+        computes the CLS token's output alone, ``(N, 1, D)``: what a CLS
+        read-out needs, without the other tokens' attention and MLP."""
         cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(len(tokens), -1, -1)
         h = torch.cat([cls, tokens], dim=1)
-        for block in self.blocks:
-            h = block(h)
+        last = len(self.blocks) - 1
+        for i, block in enumerate(self.blocks):
+            if cls_only and i == last and PreNormBlock.fast(h):
+                h = block._inference_forward(h, n_queries=1)
+            else:
+                h = block(h)
         return self.norm(h)
 
     def forward_tokens(self, x: torch.Tensor) -> torch.Tensor:
@@ -411,9 +439,20 @@ class MAEEncoder(ConfigMixin, nn.Module):
         pooling = _check_pooling(self.pooling if pooling is None else pooling)
         return pool_tokens(tokens, pooling)
 
+    def embed(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
+        """Pooled tokens of ``(N, n_features)`` spectra (default: `pooling`).
+
+        The CLS read-out without gradients skips the other tokens in the last
+        block (see :meth:`run_blocks`); the result is the same."""
+        pooling = _check_pooling(self.pooling if pooling is None else pooling)
+        if pooling != "cls":
+            return self.pool(self.forward_tokens(x), pooling)
+        z, _, _ = self.prepare(x)
+        return self.run_blocks(self.embed_patches(z), cls_only=True)[:, 0]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Embed ``(N, n_features)`` spectra into ``(N, embed_dim)``."""
-        return self.pool(self.forward_tokens(x))
+        return self.embed(x)
 
 
 class MaskedAutoencoder1d(PretrainingModule):
@@ -715,7 +754,7 @@ class MaskedAutoencoder1d(PretrainingModule):
 
     def embed(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
         """Pooled tokens of unmasked spectra (default: the module's ``pooling``)."""
-        return self.encoder.pool(self.encode(x), pooling)
+        return self.encoder.embed(x, pooling)
 
     def get_encoder(self) -> MAEEncoder:
         """The encoder (normalisation, patches, transformer; no decoder)."""

@@ -309,3 +309,32 @@ def test_embedding_is_the_same_on_both_paths(monkeypatch):
         monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
         parent = mae.embed(x, "flatten")
     torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2])
+@pytest.mark.parametrize("patch_size", [4, 16])  # 51 and 13 tokens
+def test_cls_read_out_computes_the_cls_token_alone_with_the_same_result(
+    depth, patch_size, monkeypatch
+):
+    import sklspec.nn._mae as mae_module
+
+    mae = _mae(n_features=200, patch_size=patch_size, depth=depth).eval()
+    x = torch.randn(6, 200)
+    with torch.no_grad():
+        fast = mae.embed(x, "cls")
+        tokens = mae.encode(x)  # every token through every block
+        monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
+        parent = mae.embed(x, "cls")
+    torch.testing.assert_close(fast, tokens[:, 0], rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(mae.encoder(x), mae.embed(x), rtol=1e-5, atol=1e-5)
+    if depth:
+        block = mae.encoder.blocks[-1]
+        h = torch.randn(6, 9, 16)
+        with torch.no_grad():
+            monkeypatch.setattr(mae_module, "_INFERENCE_PATH", True)
+            cls_only = block._inference_forward(h, n_queries=1)
+        assert cls_only.shape == (6, 1, 16)
+        torch.testing.assert_close(
+            cls_only[:, 0], _parent_forward(block, h)[:, 0], rtol=1e-5, atol=1e-5
+        )
