@@ -108,10 +108,11 @@ class _PeakAnon:
 
 
 # ---------------------------------------------------------------- embedders
-def _flops(fn) -> float:
+def _flops(fn, grad: bool = False) -> float:
     """FLOPs of ``fn()`` as counted by torch's FlopCounterMode.
 
-    Counted without autograd, as the read-outs run: the MAE's transformer
+    `grad`: count with autograd on (a training step's forward and backward).
+    Read-outs are counted without it, as they run: the MAE's transformer
     blocks (:class:`sklspec.nn.PreNormBlock`) then take their inference path,
     plain matmuls the counter sees, and a CLS read-out's last block computes
     the CLS token alone, so the count is the arithmetic the timed embedding
@@ -128,7 +129,7 @@ def _flops(fn) -> float:
     from torch.utils.flop_counter import FlopCounterMode
 
     with (
-        torch.no_grad(),
+        torch.set_grad_enabled(grad),
         sdpa_kernel(SDPBackend.MATH),
         FlopCounterMode(display=False) as counter,
     ):
@@ -159,7 +160,7 @@ def _train_step_flops(emb, X: np.ndarray, rows: int) -> tuple[float, int]:
         out = module(**X_b) if isinstance(X_b, dict) else module(X_b)
         criterion(out, y_b).backward()
 
-    flops = _flops(step)
+    flops = _flops(step, grad=True)
     module.zero_grad(set_to_none=True)
     module.eval()
     return flops, n
