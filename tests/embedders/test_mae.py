@@ -106,7 +106,9 @@ def test_global_normalisation_is_saved(data, tmp_path):
 
 def test_reconstruct_reduces_noise_after_short_training():
     rng = np.random.default_rng(1)
-    X, clean, _ = _peaks(60, rng, noise=0.2)
+    # 120 spectra (4 steps an epoch): every seed 0-5 reaches an error ratio
+    # of 0.24-0.38; with 60 spectra one seed in six stayed above 0.8
+    X, clean, _ = _peaks(120, rng, noise=0.2)
     emb = MAEEmbedder(
         **{
             **TINY,
@@ -121,7 +123,7 @@ def test_reconstruct_reduces_noise_after_short_training():
     ).fit(X)
     R = emb.reconstruct(X, n_repeats=8)
     assert R.shape == X.shape and R.dtype == X.dtype
-    assert np.mean((R - clean) ** 2) < 0.8 * np.mean((X - clean) ** 2)
+    assert np.mean((R - clean) ** 2) < 0.6 * np.mean((X - clean) ** 2)
     # the masks are shared by the spectra: the result of one spectrum does not
     # depend on the others
     np.testing.assert_allclose(emb.reconstruct(X[:5]), R[:5], atol=1e-5)
