@@ -207,6 +207,20 @@ class PreNormBlock(nn.TransformerEncoderLayer):
         )
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        """The block on ``(N, T, dim)`` tokens.
+
+        Parameters
+        ----------
+        src : torch.Tensor of shape (N, T, dim)
+            Tokens.
+        src_mask, src_key_padding_mask, is_causal : optional
+            As in :meth:`torch.nn.TransformerEncoderLayer.forward` (either
+            mask means the parent's forward).
+
+        Returns
+        -------
+        out : torch.Tensor of shape (N, T, dim)
+        """
         if src_mask is None and src_key_padding_mask is None and self.fast(src):
             return self._inference_forward(src)
         return super().forward(src, src_mask, src_key_padding_mask, is_causal)
