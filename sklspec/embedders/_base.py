@@ -54,7 +54,14 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._stream import BatchStream, SpectraSource, is_stream, stream_moments
+from .._stream import (
+    BLOCK_ROWS,
+    BatchStream,
+    SpectraSource,
+    _is_disk_array,
+    is_stream,
+    stream_moments,
+)
 from .._torch import (
     derive_seed,
     n_rows,
@@ -906,8 +913,12 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_spectra, n_points)
-            Spectra of the width (and wavelength axis) seen in ``fit``.
+        X : array-like, DataFrame or on-disk array of shape (n_spectra, n_points)
+            Spectra of the width (and wavelength axis) seen in ``fit``. A
+            file-backed memmap (``np.load(path, mmap_mode="r")``), an h5py
+            Dataset or a zarr Array is embedded block by block (8,192 spectra
+            at a time): memory holds the embeddings and one block, never the
+            library.
 
         Returns
         -------
@@ -921,6 +932,26 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             :meth:`fit`. See :mod:`sklspec.exceptions`.
         """
         check_is_fitted(self)
+        if _is_disk_array(X):
+            return self._transform_on_disk(X)
+        return self._transform_array(X)
+
+    def _transform_on_disk(self, X) -> np.ndarray:
+        """:meth:`transform` of an on-disk library, one block at a time."""
+        source = SpectraSource(X, name=type(self).__name__)  # checks shape, dtype
+        if source.n_rows == 0:  # refused as an empty in-memory array is
+            return self._transform_array(np.array(X[:0]))
+        Z = None
+        for start in range(0, source.n_rows, BLOCK_ROWS):
+            # a writable in-memory copy of the block (a memmap's slice is
+            # read-only, which torch warns about)
+            block = self._transform_array(np.array(X[start : start + BLOCK_ROWS]))
+            if Z is None:
+                Z = np.empty((source.n_rows, block.shape[1]), dtype=block.dtype)
+            Z[start : start + len(block)] = block
+        return Z
+
+    def _transform_array(self, X) -> np.ndarray:
         grid = getattr(self, "grid_", None)
         if grid is not None:
             G = grid.transform(X)

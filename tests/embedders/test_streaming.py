@@ -363,3 +363,41 @@ def test_values_beyond_float32_in_a_stream_are_refused(tmp_path):
         VAEEmbedder(**FAST[VAEEmbedder]).fit(
             np.load(tmp_path / "huge.npy", mmap_mode="r")
         )
+
+
+# ---------------------------------------------------------------- transform
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: VAEEmbedder(random_state=0, **FAST[VAEEmbedder]),
+        lambda: MAEEmbedder(random_state=0, grid=32, **FAST[MAEEmbedder]),
+    ],
+    ids=["vae", "mae-grid"],
+)
+def test_transform_embeds_an_on_disk_library_block_by_block(
+    make, tmp_path, monkeypatch
+):
+    import sklspec.embedders._base as base
+
+    X = _library(n=250)
+    np.save(tmp_path / "lib.npy", X)
+    mm = np.load(tmp_path / "lib.npy", mmap_mode="r")
+    emb = make().fit(X[:100])
+    expected = emb.transform(X)
+    seen = []
+    transform_array = type(emb)._transform_array
+    monkeypatch.setattr(base, "BLOCK_ROWS", 64)  # 250 rows: 4 blocks
+    monkeypatch.setattr(
+        type(emb),
+        "_transform_array",
+        lambda self, B: seen.append(type(B)) or transform_array(self, B),
+    )
+    Z = emb.transform(mm)
+    assert len(seen) == 4 and all(t is np.ndarray for t in seen)
+    assert Z.dtype == expected.dtype and Z.shape == expected.shape
+    np.testing.assert_allclose(Z, expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="0 sample"):  # as an empty array is
+        emb.transform(np.load(tmp_path / "lib.npy", mmap_mode="r")[:0])
+    np.save(tmp_path / "cube.npy", np.zeros((3, 4, 5), np.float32))
+    with pytest.raises(ValueError, match="2-D library"):
+        emb.transform(np.load(tmp_path / "cube.npy", mmap_mode="r"))
