@@ -365,11 +365,19 @@ with _PeakAnon() as peak:
     emb.fit(X)
 wall = time.perf_counter() - t0
 epoch = emb.history_[-1]["dur"]
+before_embed = _rss_anon_kb()
+t0 = time.perf_counter()
+with _PeakAnon() as embed_peak:
+    Z = emb.transform(X)
+embed_wall = time.perf_counter() - t0
 print(json.dumps({{"n": int(X.shape[0]), "width": int(X.shape[1]),
     "anon_before_mb": base / 1024, "anon_peak_mb": peak.peak / 1024,
     "fit_seconds": wall, "epoch_seconds": epoch,
     "passes_s": X.shape[0] / epoch,
-    "final_loss": emb.history_[-1]["train_loss"]}}))
+    "final_loss": emb.history_[-1]["train_loss"],
+    "embed_spectra_s": X.shape[0] / embed_wall,
+    "embed_output_mb": Z.nbytes / 2**20,
+    "embed_overhead_mb": (embed_peak.peak - before_embed) / 1024 - Z.nbytes / 2**20}}))
 """
 
 
@@ -609,7 +617,12 @@ def main(argv=None):
             "opened with `np.load(..., mmap_mode='r')`, each size in a fresh "
             "process; anonymous memory is `RssAnon` of `/proc/self/status` "
             "(before: after imports and loading; peak: sampled every 10 ms "
-            "during `fit`, which includes the statistics pass).",
+            "during `fit`, which includes the statistics pass). Then the "
+            "trained encoder's `transform` of the whole memmap (block by "
+            "block): *embed_spectra_s*, the size of its output "
+            "(*embed_output_mb*) and *embed_overhead_mb*, its anonymous peak "
+            "above the memory before it, less the output: what embedding "
+            "needs besides the embeddings.",
             "",
             table(
                 rows,
@@ -623,6 +636,9 @@ def main(argv=None):
                     "epoch_seconds",
                     "fit_seconds",
                     "final_loss",
+                    "embed_spectra_s",
+                    "embed_output_mb",
+                    "embed_overhead_mb",
                 ],
                 {
                     "n": "{:,}",
@@ -633,6 +649,9 @@ def main(argv=None):
                     "epoch_seconds": "{:.1f}",
                     "fit_seconds": "{:.1f}",
                     "final_loss": "{:.4f}",
+                    "embed_spectra_s": "{:,.0f}",
+                    "embed_output_mb": "{:,.0f}",
+                    "embed_overhead_mb": "{:,.0f}",
                 },
             ),  # fmt: skip
             "",
