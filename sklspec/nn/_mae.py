@@ -221,12 +221,16 @@ class PreNormBlock(nn.TransformerEncoderLayer):
         -------
         out : torch.Tensor of shape (N, T, dim)
         """
-        if src_mask is None and src_key_padding_mask is None and self.fast(src):
+        if (
+            src_mask is None
+            and src_key_padding_mask is None
+            and self.uses_inference_path(src)
+        ):
             return self._inference_forward(src)
         return super().forward(src, src_mask, src_key_padding_mask, is_causal)
 
     @staticmethod
-    def fast(x: torch.Tensor) -> bool:
+    def uses_inference_path(x: torch.Tensor) -> bool:
         """Whether ``x`` (unmasked) takes the inference path."""
         return (
             _INFERENCE_PATH
@@ -437,7 +441,7 @@ class MAEEncoder(ConfigMixin, nn.Module):
         h = torch.cat([cls, tokens], dim=1)
         last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
-            if cls_only and i == last and PreNormBlock.fast(h):
+            if cls_only and i == last and PreNormBlock.uses_inference_path(h):
                 h = block._inference_forward(h, n_queries=1)
             else:
                 h = block(h)
