@@ -253,19 +253,14 @@ class PreNormBlock(nn.TransformerEncoderLayer):
         Tq = T if n_queries is None else min(int(n_queries), T)
         a = F.layer_norm(x, (D,), self.norm1.weight, self.norm1.bias, self.norm1.eps)
         w_in, b_in = attn.in_proj_weight, attn.in_proj_bias
-        # the 1/sqrt(d) of the scores folded into the query projection
+        # keys and values of every token; queries of the first Tq, with the
+        # 1/sqrt(d) of the scores folded into their projection
+        kv = F.linear(a, w_in[D:], b_in[D:]).view(B, T, 2, H, D // H)
+        k, v = kv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
         scale = (D // H) ** -0.5
-        if Tq == T:
-            w = torch.cat([w_in[:D] * scale, w_in[D:]])
-            b = torch.cat([b_in[:D] * scale, b_in[D:]])
-            qkv = F.linear(a, w, b).view(B, T, 3, H, D // H)
-            q, k, v = qkv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
-        else:
-            kv = F.linear(a, w_in[D:], b_in[D:]).view(B, T, 2, H, D // H)
-            k, v = kv.permute(2, 0, 3, 1, 4).contiguous().unbind(0)
-            q = F.linear(a[:, :Tq], w_in[:D] * scale, b_in[:D] * scale)
-            q = q.view(B, Tq, H, D // H).transpose(1, 2).contiguous()
-            x = x[:, :Tq]
+        q = F.linear(a[:, :Tq], w_in[:D] * scale, b_in[:D] * scale)
+        q = q.view(B, Tq, H, D // H).transpose(1, 2).contiguous()
+        x = x[:, :Tq]
         o = _attention(q, k, v).transpose(1, 2).reshape(B * Tq, D)
         h = torch.addmm(x.reshape(B * Tq, D), o, attn.out_proj.weight.t())
         h += attn.out_proj.bias
@@ -441,7 +436,12 @@ class MAEEncoder(ConfigMixin, nn.Module):
         h = torch.cat([cls, tokens], dim=1)
         last = len(self.blocks) - 1
         for i, block in enumerate(self.blocks):
-            if cls_only and i == last and PreNormBlock.uses_inference_path(h):
+            if (
+                cls_only
+                and i == last
+                and isinstance(block, PreNormBlock)
+                and block.uses_inference_path(h)
+            ):
                 h = block._inference_forward(h, n_queries=1)
             else:
                 h = block(h)
