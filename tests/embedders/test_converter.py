@@ -150,3 +150,19 @@ def test_errors(paired, vae):
         NIRtoMIRConverter(
             FrozenEstimator(PLSRegression(2).fit(paired.X_high, paired.y)), **CONV
         ).fit(paired.X_low, paired.X_high)
+
+
+def test_transform_batches_many_rows_and_does_not_depend_on_them(fitted, paired):
+    """The converter predicts _embed_rows spectra a batch; the predictions
+    are the same for any batching."""
+    assert fitted._embed_batch_size() == NIRtoMIRConverter._embed_rows
+    Y = fitted.transform(paired.X_low)
+    fitted._embed_rows, fitted.batch_size = 1, 7  # 15 batches
+    try:
+        assert fitted._embed_batch_size() == 7
+        np.testing.assert_allclose(
+            fitted.transform(paired.X_low), Y, rtol=1e-5, atol=1e-6
+        )
+    finally:
+        del fitted._embed_rows
+        fitted.batch_size = CONV["batch_size"]

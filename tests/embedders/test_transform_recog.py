@@ -237,3 +237,15 @@ def test_verbose_shows_a_progress_bar_and_epoch_lines(data, capsys):
     TransformRecogEmbedder(**TINY, verbose=2, random_state=0).fit(X)
     out = capsys.readouterr().out
     assert "epoch" in out and "train_loss" in out and "dur" in out
+
+
+def test_transform_batches_and_does_not_depend_on_them(data, fitted):
+    """transform embeds _embed_rows spectra a batch (whatever batch_size);
+    the embedding is the same for any batching."""
+    X, _ = data
+    assert fitted._embed_batch_size() == TransformRecogEmbedder._embed_rows
+    emb = clone(fitted).set_params(batch_size=4).fit(X)
+    assert emb._embed_batch_size() == TransformRecogEmbedder._embed_rows
+    Z = emb.transform(X)
+    emb._embed_rows = 7  # 9 batches
+    np.testing.assert_allclose(emb.transform(X), Z, rtol=1e-5, atol=1e-6)

@@ -181,3 +181,16 @@ def test_converter_refuses_a_grid_vae(low_rank):
     conv = NIRtoMIRConverter(mir_embedder=VAEEmbedder(**TINY, grid=24))
     with pytest.raises(ValueError, match="grid=None"):
         conv.fit(low_rank, low_rank)
+
+
+def test_transform_batches_many_rows_and_does_not_depend_on_them(low_rank):
+    """The dense VAE embeds (and decodes) _embed_rows spectra a batch; the
+    conv VAE keeps batch_size; the outputs are the same for any batching."""
+    vae = VAEEmbedder(**TINY, random_state=0).fit(low_rank)
+    assert vae._embed_batch_size() == VAEEmbedder._embed_rows
+    assert VAEEmbedder(architecture="conv", batch_size=8)._embed_batch_size() == 8
+    Z, X_hat = vae.transform(low_rank), vae.inverse_transform(vae.transform(low_rank))
+    vae._embed_rows = 7  # max(batch_size, 7): 32 rows, 2 batches
+    vae.batch_size = 7  # 9 batches
+    np.testing.assert_allclose(vae.transform(low_rank), Z, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(vae.inverse_transform(Z), X_hat, rtol=1e-5, atol=1e-6)

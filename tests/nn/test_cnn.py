@@ -155,3 +155,71 @@ def test_nn_imports_neither_sklearn_nor_skorch():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------------------ the inference path
+def _with_running_stats(enc):
+    """Batch norms with running statistics and affine parameters far from
+    their initial values (so that folding them is not a no-op)."""
+    gen = torch.Generator().manual_seed(0)
+    for m in enc.modules():
+        if isinstance(m, nn.BatchNorm1d):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=gen))
+            m.running_var.copy_(torch.rand(m.num_features, generator=gen) + 0.5)
+            m.weight.data.copy_(torch.randn(m.num_features, generator=gen))
+            m.bias.data.copy_(torch.randn(m.num_features, generator=gen))
+    return enc.eval()
+
+
+@pytest.mark.parametrize("norm_each_conv", [False, True])
+@pytest.mark.parametrize("width", [17, 64])
+def test_inference_path_matches_the_layers(monkeypatch, norm_each_conv, width):
+    import sklspec.nn._cnn as cnn
+
+    enc = _with_running_stats(
+        CNNEncoder(width, **SMALL, norm_each_conv=norm_each_conv)
+    )
+    x = torch.randn(5, width)
+    with torch.no_grad():
+        fast = enc(x, return_all=True)
+        monkeypatch.setattr(cnn, "_INFERENCE_PATH", False)
+        layers = enc(x, return_all=True)
+    for a, b in zip(fast, layers, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+    assert (fast[-1] >= 0).all()
+
+
+def test_inference_path_only_without_gradients_and_in_eval(monkeypatch):
+    import sklspec.nn._cnn as cnn
+
+    calls = []
+    inference = cnn._block_inference
+    monkeypatch.setattr(
+        cnn, "_block_inference", lambda b, x: calls.append(1) or inference(b, x)
+    )
+    enc = _with_running_stats(CNNEncoder(32, **SMALL))
+    x = torch.randn(3, 32)
+    enc(x).sum().backward()  # with gradients: the layers' forward
+    assert calls == []
+    enc.train()
+    with torch.no_grad():  # batch statistics: the layers' forward
+        enc(x)
+    assert calls == []
+    enc.eval()
+    with torch.no_grad():
+        enc.forward_features(x, layer=2)
+    assert calls == [1, 1]
+
+
+def test_fold_batch_norm_without_affine_or_bias():
+    from sklspec.nn._cnn import _fold_batch_norm
+
+    conv = nn.Conv1d(2, 3, 3, padding=1, bias=False)
+    bn = nn.BatchNorm1d(3, affine=False)
+    bn.running_mean.fill_(0.3)
+    bn.running_var.fill_(2.0)
+    bn.eval()
+    x = torch.randn(4, 2, 11)
+    with torch.no_grad():
+        folded = conv._conv_forward(x, *_fold_batch_norm(conv, bn))
+        torch.testing.assert_close(folded, bn(conv(x)), atol=1e-6, rtol=1e-6)
