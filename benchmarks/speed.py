@@ -241,15 +241,25 @@ def bench_embedders(
         # on a shared machine the rate drifts during the run, and a ratio to
         # one yardstick taken minutes earlier would carry that drift
         module_rates, beside, speedups = [], [], []
-        blocks = _has_prenorm_blocks(emb.module_)
+        blocks = _has_inference_path(emb.module_)
         for _ in range(repeats):
             module_rates.append(_rate(lambda e=emb, g=G_all: e._embed(g), n, 1))
             beside.append(matmul_gflops(1024))
-            if blocks:  # the transformer blocks' inference path vs the parent's
-                with _parent_path():
+            if blocks:  # sklspec's inference paths vs the layers' own forward
+                with _layers_own_path():
                     parent = _rate(lambda e=emb, g=G_all: e._embed(g), n, 1)
                 speedups.append(module_rates[-1] / parent)
         module_rate = float(np.median(module_rates))
+        # the ceiling of the network's own shapes: its matmul-like calls on
+        # one embedding batch, each replayed alone
+        G_batch = _module_input(emb, X[: emb._embed_batch_size()])
+        ops_flops, ops_seconds = matmul_ops(
+            lambda e=emb, g=G_batch, o=options: e.module_.embed(
+                torch.from_numpy(g), **o
+            )
+        )
+        ops_ratio = ops_flops / ops_seconds / (matmul_gflops(1024) * 1e9)
+        ops_share = ops_seconds / len(G_batch) * module_rate
         embed_ratio = float(
             np.median(
                 [r * embed_flops / (g * 1e9) for r, g in zip(module_rates, beside)]
@@ -273,6 +283,8 @@ def bench_embedders(
                 "inference_path_speedup": (
                     float(np.median(speedups)) if speedups else float("nan")
                 ),
+                "matmul_ops_ratio": ops_ratio,
+                "matmul_ops_share": ops_share,
                 "embed_ratio_transform": embed_rate * embed_flops / (gflops * 1e9),
             }
         )
@@ -280,28 +292,75 @@ def bench_embedders(
             f"  train {train_rate:,.0f} passes/s ({train_ratio:.2f} of matmul), "
             f"embed {embed_rate:,.0f}/s, module {module_rate:,.0f}/s "
             f"({embed_ratio:.2f} of the matmul beside it, "
-            f"{np.median(beside):.0f} GFLOP/s)"
+            f"{np.median(beside):.0f} GFLOP/s); its matmul calls alone "
+            f"{ops_ratio:.2f}, {ops_share:.0%} of its time"
         )
     return rows
 
 
-def _has_prenorm_blocks(module) -> bool:
+def _has_inference_path(module) -> bool:
+    """Whether `module` holds layers with an inference path of sklspec's
+    (the MAE's transformer blocks, the CNN encoder)."""
+    from sklspec.nn._cnn import CNNEncoder
     from sklspec.nn._mae import PreNormBlock
 
-    return any(isinstance(m, PreNormBlock) for m in module.modules())
+    return any(isinstance(m, (PreNormBlock, CNNEncoder)) for m in module.modules())
 
 
 @contextlib.contextmanager
-def _parent_path():
-    """The transformer blocks without their inference path (the parent's
-    ``TransformerEncoderLayer.forward``, PyTorch's fused fast path)."""
+def _layers_own_path():
+    """The networks without sklspec's inference paths: the transformer
+    blocks on the parent's ``TransformerEncoderLayer.forward`` (PyTorch's
+    fused fast path), the CNN blocks on their layers' own forward."""
+    import sklspec.nn._cnn as cnn
     import sklspec.nn._mae as mae
 
-    saved, mae._INFERENCE_PATH = mae._INFERENCE_PATH, False
+    saved = mae._INFERENCE_PATH, cnn._INFERENCE_PATH
+    mae._INFERENCE_PATH = cnn._INFERENCE_PATH = False
     try:
         yield
     finally:
-        mae._INFERENCE_PATH = saved
+        mae._INFERENCE_PATH, cnn._INFERENCE_PATH = saved
+
+
+def matmul_ops(fn, repeats: int = 15) -> tuple[float, float]:
+    """FLOPs and seconds of the matmul-like calls of ``fn()`` alone.
+
+    Every call that torch's ``FlopCounterMode`` counts (matrix products,
+    convolutions) is recorded with its inputs while ``fn()`` runs without
+    gradients, then replayed on them by itself (its inputs warm in cache) and
+    timed (median of `repeats`). ``FLOPs / seconds`` is the rate the network
+    would reach if nothing but those calls took time (norms, softmax,
+    activations and layout copies free): a ceiling of its own shapes.
+    """
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils.flop_counter import FlopCounterMode, flop_registry
+
+    calls = []
+
+    class _Record(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if func.overloadpacket in flop_registry:
+                calls.append((func, args, kwargs))
+            return func(*args, **kwargs)
+
+    flops = seconds = 0.0
+    with torch.no_grad():
+        with _Record():
+            fn()
+        for func, args, kwargs in calls:
+            with FlopCounterMode(display=False) as counter:
+                func(*args, **kwargs)
+            flops += counter.get_total_flops()
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                func(*args, **kwargs)
+                times.append(time.perf_counter() - t0)
+            seconds += float(np.median(times))
+    return float(flops), seconds
 
 
 def _rate(fn, n: int, repeats: int, min_seconds: float = 1.0) -> float:
@@ -555,10 +614,18 @@ def main(argv=None):
             "is *matmul_beside_gflops*) and the ratio is the median of the 7 "
             "pairs, so that the machine's drift during the run does not enter "
             "the ratio. *inference_path_speedup*: the network's embedding rate "
-            "with the transformer blocks' inference path "
-            "(`sklspec.nn.PreNormBlock`) over the rate with PyTorch's own fused "
-            "`TransformerEncoderLayer` path, timed right after each of the 7 "
-            "timings (median of the 7 quotients; MAE embedders only). The "
+            "with sklspec's inference paths (the transformer blocks of "
+            "`sklspec.nn.PreNormBlock`, the CNN encoder's folded batch norms) "
+            "over the rate with the layers' own forward (PyTorch's fused "
+            "`TransformerEncoderLayer` path), timed right after each of the 7 "
+            "timings (median of the 7 quotients; MAE and CNN embedders). "
+            "*matmul_ops_ratio*: the FLOP rate of the network's matrix products "
+            "and convolutions on one embedding batch, each replayed alone on its "
+            "own inputs (median of 15), over a matmul yardstick measured after "
+            "them: the ratio the network would reach if nothing else (norms, "
+            "softmax, activations, layout copies) took time, the ceiling of its "
+            "own shapes; *matmul_ops_share*: the share of the network's "
+            "embedding time those calls account for at that rate. The "
             "converter's training FLOPs "
             "are not counted (its step needs the paired latent targets).",
             "",
@@ -576,6 +643,8 @@ def main(argv=None):
                     "matmul_beside_gflops",
                     "embed_ratio",
                     "inference_path_speedup",
+                    "matmul_ops_ratio",
+                    "matmul_ops_share",
                 ],
                 {
                     "train_passes_s": "{:,.0f}",
@@ -587,6 +656,8 @@ def main(argv=None):
                     "matmul_beside_gflops": "{:.1f}",
                     "embed_ratio": "{:.2f}",
                     "inference_path_speedup": "{:.2f}",
+                    "matmul_ops_ratio": "{:.2f}",
+                    "matmul_ops_share": "{:.0%}",
                 },
             ),  # fmt: skip
             "",
