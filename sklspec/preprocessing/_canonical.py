@@ -14,7 +14,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ..utils._validation import check_wavelengths, wavelengths_from_X
+from ..utils._validation import check_wavelengths, row_peaks, wavelengths_from_X
 from ._base import FLOAT_DTYPES, _BaseSpectralTransformer
 
 # Axis units and their conversion to wavelength in nm (wavenumbers invert).
@@ -406,7 +406,7 @@ class CanonicalGrid(_BaseSpectralTransformer):
         # give the very same output), so that squaring neither overflows
         # (spectra near 1e300) nor underflows (near 1e-300, which would all
         # look constant); offset and scale are given back in input units.
-        peak = np.max(np.abs(X), axis=1, keepdims=True)
+        peak = row_peaks(X, keepdims=True)
         exponent = np.frexp(np.where(peak > 0, peak, 1.0))[1]
         row_scale = np.ldexp(np.ones_like(peak), exponent).astype(dt)
         X = X / row_scale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import OneToOneFeatureMixin
 
+from ..utils._validation import row_peaks
 from ..utils._warnings import warn_constant_spectra
 from ._base import _BaseSpectralTransformer
 
@@ -61,7 +62,7 @@ class StandardNormalVariate(OneToOneFeatureMixin, _BaseSpectralTransformer):
     def _transform(self, X) -> np.ndarray:
         # SNV ignores the scale of a row: divide by its largest magnitude first so
         # that squaring neither overflows nor underflows.
-        peak = np.max(np.abs(X), axis=1, keepdims=True)
+        peak = row_peaks(X, keepdims=True)
         X_tr = X / np.where(peak > 0, peak, 1).astype(X.dtype, copy=False)
         X_tr -= X_tr.mean(axis=1, keepdims=True)
         std = np.sqrt(np.mean(X_tr * X_tr, axis=1, keepdims=True))

@@ -24,9 +24,13 @@ def constant_rows(X: np.ndarray) -> np.ndarray:
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] == 0:
         return np.zeros(len(X), dtype=bool)
-    eps = np.finfo(X.dtype if X.dtype.kind == "f" else np.float64).eps
-    scale = np.max(np.abs(X), axis=1)
-    return np.ptp(X, axis=1) <= 10 * eps * scale
+    if X.dtype.kind != "f":  # -min of unsigned integers would wrap around
+        X = X.astype(np.float64)
+    eps = np.finfo(X.dtype).eps
+    # two reductions, no temporary the size of X: a row's largest magnitude
+    # is that of its maximum or of its minimum
+    high, low = np.max(X, axis=1), np.min(X, axis=1)
+    return high - low <= 10 * eps * np.maximum(high, -low)
 
 
 def warn_constant_spectra(

@@ -176,9 +176,7 @@ def _with_running_stats(enc):
 def test_inference_path_matches_the_layers(monkeypatch, norm_each_conv, width):
     import sklspec.nn._cnn as cnn
 
-    enc = _with_running_stats(
-        CNNEncoder(width, **SMALL, norm_each_conv=norm_each_conv)
-    )
+    enc = _with_running_stats(CNNEncoder(width, **SMALL, norm_each_conv=norm_each_conv))
     x = torch.randn(5, width)
     with torch.no_grad():
         fast = enc(x, return_all=True)
