@@ -228,10 +228,16 @@ class CanonicalGrid(_BaseSpectralTransformer):
             values = np.asarray(X)
             if values.dtype.kind == "c":
                 return  # check_array refuses complex data
-            values = values.astype(float)
+            if values.dtype.kind != "f":
+                values = values.astype(float)
         except (TypeError, ValueError):
             return  # not numeric: check_array says why
-        if not np.all(np.isfinite(values)):
+        # a finite sum means finite values (one pass, no temporary); an
+        # infinite one (NaN, inf, or an overflow of large values) is checked
+        # point by point
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sum(values)
+        if not np.isfinite(total) and not np.all(np.isfinite(values)):
             raise ValueError(
                 "X contains NaN or infinite values; CanonicalGrid cannot "
                 "interpolate through them. Impute them first (e.g. "
@@ -407,11 +413,19 @@ class CanonicalGrid(_BaseSpectralTransformer):
         # (spectra near 1e300) nor underflows (near 1e-300, which would all
         # look constant); offset and scale are given back in input units.
         peak = row_peaks(X, keepdims=True)
-        exponent = np.frexp(np.where(peak > 0, peak, 1.0))[1]
+        # 2**(e - 1) <= peak < 2**e: the scale stays finite up to the largest
+        # float (2**e would be inf for spectra near 1e308)
+        exponent = np.frexp(np.where(peak > 0, peak, 1.0))[1] - 1
         row_scale = np.ldexp(np.ones_like(peak), exponent).astype(dt)
-        X = X / row_scale
+        # the scaling is elementwise, so it is applied to the gathered
+        # points only (the same values as scaling the whole row first)
         left = X[:, idx]
-        Z = left + (X[:, idx + 1] - left) * frac
+        left /= row_scale
+        Z = X[:, idx + 1]
+        Z /= row_scale
+        Z -= left
+        Z *= frac
+        Z += left
         mean = Z.mean(axis=1, keepdims=True)
         Z -= mean
         std = np.sqrt(np.mean(Z * Z, axis=1, keepdims=True))

@@ -244,3 +244,29 @@ def test_parameter_validation(params, match):
     w = np.linspace(1000, 2000, 20)
     with pytest.raises(ValueError, match=match):
         CanonicalGrid(wavelengths=w, **params).fit(X)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_refuses_infinite_values(bad):
+    X = np.random.default_rng(0).normal(size=(3, 20))
+    grid = CanonicalGrid().fit(X)
+    X[2, 7] = bad
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        grid.transform(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_spectra_near_the_largest_float_keep_finite_stats(spectra, dtype):
+    """Spectra whose sum overflows (but whose values do not) are accepted,
+    and their SNV and stats are those of the spectra scaled down."""
+    X, w = spectra
+    X = (X / np.abs(X).max()).astype(dtype)
+    top = 0.5 * np.finfo(dtype).max
+    grid = CanonicalGrid(16, wavelengths=w).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big = grid.transform(X * top)
+    assert np.isfinite(big).all()
+    small = grid.transform(X)
+    np.testing.assert_allclose(big[:, :16], small[:, :16], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(big[:, 16:18], small[:, 16:18] * top, rtol=1e-5)
