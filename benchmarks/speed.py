@@ -108,29 +108,45 @@ class _PeakAnon:
 
 
 # ---------------------------------------------------------------- embedders
+@contextlib.contextmanager
+def _countable_attention():
+    """Attention on operations torch's ``FlopCounterMode`` counts: the
+    transformer layers' unfused path and the math backend of
+    ``scaled_dot_product_attention`` (see :func:`_flops`)."""
+    import torch
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    fastpath = torch.backends.mha.get_fastpath_enabled()
+    torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        with sdpa_kernel(SDPBackend.MATH):
+            yield
+    finally:
+        torch.backends.mha.set_fastpath_enabled(fastpath)
+
+
 def _flops(fn, grad: bool = False) -> float:
     """FLOPs of ``fn()`` as counted by torch's FlopCounterMode.
 
     `grad`: count with autograd on (a training step's forward and backward).
-    Read-outs are counted without it, as they run: the MAE's transformer
-    blocks (:class:`sklspec.nn.PreNormBlock`) then take their inference path,
-    plain matmuls the counter sees, and a CLS read-out's last block computes
-    the CLS token alone, so the count is the arithmetic the timed embedding
-    does (PyTorch's own fused ``TransformerEncoderLayer`` kernel, the
-    parent's path, is invisible to the counter). Attention is counted on the
-    math backend of ``scaled_dot_product_attention``: the CPU's fused flash kernel
-    (``_scaled_dot_product_flash_attention_for_cpu``) is not in the
-    counter's registry, so its two matmuls (``Q Kᵀ`` and the weighted sum of
-    ``V``) would be missed, while the math backend runs them as counted
-    ``bmm`` calls.
+    Read-outs are counted without it, as they run (a CLS read-out's last
+    transformer block computes the CLS token alone), but on the operations
+    the counter sees: PyTorch's fused ``TransformerEncoderLayer`` kernel
+    (``_transformer_encoder_layer_fwd``, what the blocks run at inference) is
+    not in the counter's registry, so it is counted on the layer's unfused
+    path (``torch.backends.mha.set_fastpath_enabled(False)``: the same matrix
+    products), and attention on the math backend of
+    ``scaled_dot_product_attention`` (the CPU's fused flash kernel,
+    ``_scaled_dot_product_flash_attention_for_cpu``, is not in the registry
+    either, so its two matmuls, ``Q Kᵀ`` and the weighted sum of ``V``,
+    would be missed; the math backend runs them as counted ``bmm`` calls).
     """
     import torch
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     from torch.utils.flop_counter import FlopCounterMode
 
     with (
         torch.set_grad_enabled(grad),
-        sdpa_kernel(SDPBackend.MATH),
+        _countable_attention(),
         FlopCounterMode(display=False) as counter,
     ):
         fn()
@@ -241,7 +257,7 @@ def bench_embedders(
         # on a shared machine the rate drifts during the run, and a ratio to
         # one yardstick taken minutes earlier would carry that drift
         module_rates, beside, speedups = [], [], []
-        blocks = _has_inference_path(emb.module_)
+        blocks = _has_inference_path(emb)
         for _ in range(repeats):
             module_rates.append(_rate(lambda e=emb, g=G_all: e._embed(g), n, 1))
             beside.append(matmul_gflops(1024))
@@ -298,20 +314,25 @@ def bench_embedders(
     return rows
 
 
-def _has_inference_path(module) -> bool:
-    """Whether `module` holds layers with an inference path of sklspec's
-    (the MAE's transformer blocks, the CNN encoder)."""
+def _has_inference_path(emb) -> bool:
+    """Whether the embedder's read-out takes an inference path of sklspec's
+    (a CLS read-out's CLS-only last block, the CNN encoder's folded batch
+    norms)."""
     from sklspec.nn._cnn import CNNEncoder
     from sklspec.nn._mae import PreNormBlock
 
-    return any(isinstance(m, (PreNormBlock, CNNEncoder)) for m in module.modules())
+    modules = list(emb.module_.modules())
+    if any(isinstance(m, CNNEncoder) for m in modules):
+        return True
+    cls = emb._embed_options().get("pooling") == "cls"
+    return cls and any(isinstance(m, PreNormBlock) for m in modules)
 
 
 @contextlib.contextmanager
 def _layers_own_path():
-    """The networks without sklspec's inference paths: the transformer
-    blocks on the parent's ``TransformerEncoderLayer.forward`` (PyTorch's
-    fused fast path), the CNN blocks on their layers' own forward."""
+    """The networks without sklspec's inference paths: every token of a CLS
+    read-out through every transformer block (PyTorch's fused kernel), the
+    CNN blocks on their layers' own forward."""
     import sklspec.nn._cnn as cnn
     import sklspec.nn._mae as mae
 
@@ -328,10 +349,11 @@ def matmul_ops(fn, repeats: int = 15) -> tuple[float, float]:
 
     Every call that torch's ``FlopCounterMode`` counts (matrix products,
     convolutions) is recorded with its inputs while ``fn()`` runs without
-    gradients, then replayed on them by itself (its inputs warm in cache) and
-    timed (median of `repeats`). ``FLOPs / seconds`` is the rate the network
-    would reach if nothing but those calls took time (norms, softmax,
-    activations and layout copies free): a ceiling of its own shapes.
+    gradients (attention as :func:`_flops` counts it), then replayed on them
+    by itself (its inputs warm in cache) and timed (median of `repeats`).
+    ``FLOPs / seconds`` is the rate the network would reach if nothing but
+    those calls took time (norms, softmax, activations and layout copies
+    free): a ceiling of its own shapes.
     """
     import torch
     from torch.utils._python_dispatch import TorchDispatchMode
@@ -348,7 +370,7 @@ def matmul_ops(fn, repeats: int = 15) -> tuple[float, float]:
 
     flops = seconds = 0.0
     with torch.no_grad():
-        with _Record():
+        with _countable_attention(), _Record():
             fn()
         for func, args, kwargs in calls:
             with FlopCounterMode(display=False) as counter:
@@ -614,11 +636,13 @@ def main(argv=None):
             "is *matmul_beside_gflops*) and the ratio is the median of the 7 "
             "pairs, so that the machine's drift during the run does not enter "
             "the ratio. *inference_path_speedup*: the network's embedding rate "
-            "with sklspec's inference paths (the transformer blocks of "
-            "`sklspec.nn.PreNormBlock`, the CNN encoder's folded batch norms) "
-            "over the rate with the layers' own forward (PyTorch's fused "
-            "`TransformerEncoderLayer` path), timed right after each of the 7 "
-            "timings (median of the 7 quotients; MAE and CNN embedders). "
+            "with sklspec's inference paths (a CLS read-out's last transformer "
+            "block for the CLS token alone, `sklspec.nn.PreNormBlock."
+            "forward_queries`; the CNN encoder's folded batch norms) over the "
+            "rate with the layers' own forward (every token through PyTorch's "
+            "fused `TransformerEncoderLayer` kernel), timed right after each of "
+            "the 7 timings (median of the 7 quotients; CLS read-outs and CNN "
+            "embedders). "
             "*matmul_ops_ratio*: the FLOP rate of the network's matrix products "
             "and convolutions on one embedding batch, each replayed alone on its "
             "own inputs (median of 15), over a matmul yardstick measured after "

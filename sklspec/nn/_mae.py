@@ -120,18 +120,14 @@ def _check_transformer(name: str, dim: int, heads: int, depth: int) -> None:
         raise ValueError(f"{name} depth must be >= 0, got {depth}.")
 
 
-#: Attention scores per chunk of the inference path of :class:`PreNormBlock`
+#: Attention scores per chunk of :meth:`PreNormBlock.forward_queries`
 #: (2**18 float32 = 1 MiB: one chunk's scores stay in the CPU's L2 cache).
 _SCORE_CHUNK = 2**18
 
-#: Whether :class:`PreNormBlock` takes its inference path when it can (False:
-#: always the parent's forward; the speed benchmark times both).
+#: Whether a CLS read-out computes the last block for the CLS token alone
+#: when it can (False: every token through every block; the speed benchmark
+#: times both).
 _INFERENCE_PATH = True
-
-#: Sequences shorter than this take the softmax along the query axis of the
-#: transposed scores (the contiguous one): ATen's softmax over rows of a few
-#: dozen points is slow on CPU.
-_SHORT_SEQUENCE = 48
 
 
 def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -140,8 +136,7 @@ def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tenso
 
     The batch is cut into chunks of at most :data:`_SCORE_CHUNK` scores, so
     that the scores of a chunk are written, normalised and read back while
-    still in cache; short sequences (:data:`_SHORT_SEQUENCE`) are scored
-    transposed, ``k qᵀ``, and normalised along the query axis.
+    still in cache.
     """
     B, H, n_queries, _ = q.shape
     n_keys = k.shape[2]
@@ -149,10 +144,7 @@ def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tenso
     out = torch.empty_like(q)
     for i in range(0, B, chunk):
         s = slice(i, i + chunk)
-        if n_keys < _SHORT_SEQUENCE and n_queries > 1:
-            p = torch.softmax(k[s] @ q[s].transpose(-1, -2), dim=-2).transpose(-1, -2)
-        else:
-            p = torch.softmax(q[s] @ k[s].transpose(-1, -2), dim=-1)
+        p = torch.softmax(q[s] @ k[s].transpose(-1, -2), dim=-1)
         torch.matmul(p, v[s], out=out[s])
     return out
 
@@ -161,18 +153,12 @@ class PreNormBlock(nn.TransformerEncoderLayer):
     """Pre-norm transformer block (the timm ``Block`` of MAE, no dropout).
 
     A :class:`torch.nn.TransformerEncoderLayer` (``norm_first=True``, GELU,
-    ``batch_first=True``, dropout 0: the same parameters and ``state_dict``)
-    whose forward pass on the CPU without gradients (the read-outs') takes an
-    inference path written for the narrow blocks of spectral MAEs (64-d
-    tokens, 16-d heads): attention in cache-sized chunks of the batch (see
-    :func:`_attention`), the query scaling folded into the projection, the
-    residuals summed by the matmuls themselves, and, for a CLS read-out, a
-    last block that computes the CLS token alone (see
-    :meth:`MAEEncoder.run_blocks`); ``benchmarks/speed.py`` times it against
-    the parent's fused path. With gradients, masks, autocast, another dtype
-    or another device (where the parent's fused attention kernels are the
-    fast ones) it is the parent's forward.
-    Both paths agree to float32 rounding (tested).
+    ``batch_first=True``, dropout 0: the same parameters, ``state_dict`` and
+    forward, PyTorch's fused kernel at inference) with one more read-out,
+    :meth:`forward_queries`: the outputs of the first tokens alone, which
+    still attend to every token. The last block of a CLS read-out needs only
+    the CLS token's output (see :meth:`MAEEncoder.run_blocks`), so it skips
+    the other tokens' attention rows, projection and MLP.
 
     Parameters
     ----------
@@ -186,13 +172,13 @@ class PreNormBlock(nn.TransformerEncoderLayer):
     Examples
     --------
     >>> import torch
-    >>> block = PreNormBlock(16, 2, 4.0)
+    >>> block = PreNormBlock(16, 2, 4.0).eval()
     >>> x = torch.randn(3, 10, 16)
     >>> with torch.no_grad():
-    ...     fast = block(x)  # the inference path
-    >>> parent = block(x)  # with gradients: the parent's forward
-    >>> torch.allclose(fast, parent, atol=1e-5)
-    True
+    ...     cls = block.forward_queries(x, 1)
+    ...     every = block(x)
+    >>> cls.shape, torch.allclose(cls[:, 0], every[:, 0], atol=1e-5)
+    (torch.Size([3, 1, 16]), True)
     """
 
     def __init__(self, dim: int, heads: int, mlp_ratio: float) -> None:
@@ -206,32 +192,11 @@ class PreNormBlock(nn.TransformerEncoderLayer):
             norm_first=True,
         )
 
-    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        """The block on ``(N, T, dim)`` tokens.
-
-        Parameters
-        ----------
-        src : torch.Tensor of shape (N, T, dim)
-            Tokens.
-        src_mask, src_key_padding_mask, is_causal : optional
-            As in :meth:`torch.nn.TransformerEncoderLayer.forward` (either
-            mask means the parent's forward).
-
-        Returns
-        -------
-        out : torch.Tensor of shape (N, T, dim)
-        """
-        if (
-            src_mask is None
-            and src_key_padding_mask is None
-            and self.uses_inference_path(src)
-        ):
-            return self._inference_forward(src)
-        return super().forward(src, src_mask, src_key_padding_mask, is_causal)
-
     @staticmethod
     def uses_inference_path(x: torch.Tensor) -> bool:
-        """Whether ``x`` (unmasked) takes the inference path."""
+        """Whether a CLS read-out of ``x`` takes :meth:`forward_queries` for
+        its last block: on the CPU, in float32, without gradients or autocast
+        (elsewhere the parent's fused kernels run every token)."""
         return (
             _INFERENCE_PATH
             and not torch.is_grad_enabled()
@@ -241,16 +206,28 @@ class PreNormBlock(nn.TransformerEncoderLayer):
             and not torch.is_autocast_enabled("cpu")
         )
 
-    def _inference_forward(
-        self, x: torch.Tensor, n_queries: int | None = None
-    ) -> torch.Tensor:
-        """The block on ``(B, T, D)`` tokens; with `n_queries`, only the
-        outputs of the first `n_queries` tokens (which attend to all ``T``),
-        ``(B, n_queries, D)``: the last block of a CLS read-out."""
+    def forward_queries(self, x: torch.Tensor, n_queries: int) -> torch.Tensor:
+        """The block's outputs for the first `n_queries` tokens of ``x``.
+
+        They attend to all ``T`` tokens (keys and values of every token,
+        queries of the first `n_queries`), so they equal the first rows of
+        ``block(x)`` to float rounding (tested). No masks, no dropout.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (B, T, D)
+            Tokens.
+        n_queries : int
+            Leading tokens whose outputs are computed (at most ``T``).
+
+        Returns
+        -------
+        out : torch.Tensor of shape (B, n_queries, D)
+        """
         B, T, D = x.shape
         attn = self.self_attn
         H = attn.num_heads
-        Tq = T if n_queries is None else min(int(n_queries), T)
+        Tq = min(int(n_queries), T)
         a = F.layer_norm(x, (D,), self.norm1.weight, self.norm1.bias, self.norm1.eps)
         w_in, b_in = attn.in_proj_weight, attn.in_proj_bias
         # keys and values of every token; queries of the first Tq, with the
@@ -266,7 +243,7 @@ class PreNormBlock(nn.TransformerEncoderLayer):
         h += attn.out_proj.bias
         a = F.layer_norm(h, (D,), self.norm2.weight, self.norm2.bias, self.norm2.eps)
         u = F.gelu(F.linear(a, self.linear1.weight, self.linear1.bias))
-        h = torch.addmm(h, u, self.linear2.weight.t())
+        h = h.addmm_(u, self.linear2.weight.t())
         h += self.linear2.bias
         return h.view(B, Tq, D)
 
@@ -429,9 +406,11 @@ class MAEEncoder(ConfigMixin, nn.Module):
     def run_blocks(self, tokens: torch.Tensor, cls_only: bool = False) -> torch.Tensor:
         """Prepend the CLS token, apply the blocks and the final norm.
 
-        With `cls_only` (on the blocks' inference path) the last block
-        computes the CLS token's output alone, ``(N, 1, D)``: what a CLS
-        read-out needs, without the other tokens' attention and MLP."""
+        With `cls_only` (on the CPU without gradients, see
+        :meth:`PreNormBlock.uses_inference_path`) the last block computes the
+        CLS token's output alone, ``(N, 1, D)``
+        (:meth:`PreNormBlock.forward_queries`): what a CLS read-out needs,
+        without the other tokens' attention rows and MLP."""
         cls = (self.cls_token + self.pos_embed[:, :1, :]).expand(len(tokens), -1, -1)
         h = torch.cat([cls, tokens], dim=1)
         last = len(self.blocks) - 1
@@ -442,7 +421,7 @@ class MAEEncoder(ConfigMixin, nn.Module):
                 and isinstance(block, PreNormBlock)
                 and block.uses_inference_path(h)
             ):
-                h = block._inference_forward(h, n_queries=1)
+                h = block.forward_queries(h, 1)
             else:
                 h = block(h)
         return self.norm(h)

@@ -233,16 +233,17 @@ def test_encoder_with_head_and_criterion():
     assert MAELoss()(out, torch.zeros(1)) is out[0]
 
 
-# ----------------------------------------------------- PreNormBlock's path
+# ------------------------------------------- PreNormBlock.forward_queries
 def _parent_forward(block, x):
     return torch.nn.TransformerEncoderLayer.forward(block, x)
 
 
 @pytest.mark.parametrize("heads", [1, 2, 4])
-@pytest.mark.parametrize("tokens", [5, 17, 48, 70])  # both softmax orientations
+@pytest.mark.parametrize("tokens", [5, 17, 70])
+@pytest.mark.parametrize("n_queries", [1, 3, None])  # None: every token
 @pytest.mark.parametrize("score_chunk", [None, 1])  # whole batch, one a chunk
-def test_block_inference_path_matches_the_parent(
-    heads, tokens, score_chunk, monkeypatch
+def test_forward_queries_matches_the_block(
+    heads, tokens, n_queries, score_chunk, monkeypatch
 ):
     import sklspec.nn._mae as mae_module
 
@@ -253,39 +254,38 @@ def test_block_inference_path_matches_the_parent(
     for p in block.parameters():  # away from the init's zero biases
         p.data.normal_(0.0, 0.3)
     x = torch.randn(7, tokens, 16)
+    n = tokens if n_queries is None else min(n_queries, tokens)
     with torch.no_grad():
-        fast = block(x)
-        parent = _parent_forward(block, x)
-    assert fast.shape == x.shape
-    torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
-    assert not torch.equal(fast, x)
-    with torch.inference_mode():
-        torch.testing.assert_close(block(x), parent, rtol=1e-5, atol=1e-5)
+        first = block.forward_queries(x, n)
+        every = block(x)
+    torch.testing.assert_close(every, _parent_forward(block, x))
+    assert first.shape == (7, n, 16)
+    torch.testing.assert_close(first, every[:, :n], rtol=1e-5, atol=1e-5)
+    assert not torch.equal(first, x[:, :n])
 
 
-def test_block_takes_the_parent_path_with_gradients(monkeypatch):
+def test_cls_only_step_only_on_the_cpu_without_gradients(monkeypatch):
     import sklspec.nn._mae as mae_module
 
     calls = []
-    inference = mae_module.PreNormBlock._inference_forward
+    queries = mae_module.PreNormBlock.forward_queries
     monkeypatch.setattr(
         mae_module.PreNormBlock,
-        "_inference_forward",
-        lambda self, x: calls.append(1) or inference(self, x),
+        "forward_queries",
+        lambda self, x, n: calls.append(n) or queries(self, x, n),
     )
-    torch.manual_seed(0)
-    block = mae_module.PreNormBlock(16, 2, 4.0)
-    x = torch.randn(3, 9, 16, requires_grad=True)
-    block(x).sum().backward()  # in-place residual sums would break autograd
+    mae = _mae(n_features=200, patch_size=16, depth=2).eval()
+    x = torch.randn(3, 200, requires_grad=True)
+    mae.embed(x, "cls").sum().backward()  # with gradients: every token
     assert x.grad is not None and not calls
     with torch.no_grad():
-        block(x)
-        block(x, src_key_padding_mask=torch.zeros(3, 9, dtype=torch.bool))
-    assert len(calls) == 1  # the masked call took the parent's path
-    monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
-    with torch.no_grad():
-        block(x)
-    assert len(calls) == 1
+        mae.embed(x, "avg")  # another read-out: every token
+        assert not calls
+        mae.embed(x, "cls")
+        assert calls == [1]  # the last block only
+        monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
+        mae.embed(x, "cls")
+    assert calls == [1]
 
 
 def test_block_keeps_the_parent_state_dict():
@@ -297,18 +297,6 @@ def test_block_keeps_the_parent_state_dict():
     )
     assert block.state_dict().keys() == parent.state_dict().keys()
     parent.load_state_dict(block.state_dict())
-
-
-def test_embedding_is_the_same_on_both_paths(monkeypatch):
-    import sklspec.nn._mae as mae_module
-
-    mae = _mae(n_features=200, patch_size=4).eval()  # 51 tokens: the long path
-    x = torch.randn(6, 200)
-    with torch.no_grad():
-        fast = mae.embed(x, "flatten")
-        monkeypatch.setattr(mae_module, "_INFERENCE_PATH", False)
-        parent = mae.embed(x, "flatten")
-    torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("depth", [0, 1, 2])
@@ -328,13 +316,3 @@ def test_cls_read_out_computes_the_cls_token_alone_with_the_same_result(
     torch.testing.assert_close(fast, tokens[:, 0], rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(fast, parent, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(mae.encoder(x), mae.embed(x), rtol=1e-5, atol=1e-5)
-    if depth:
-        block = mae.encoder.blocks[-1]
-        h = torch.randn(6, 9, 16)
-        with torch.no_grad():
-            monkeypatch.setattr(mae_module, "_INFERENCE_PATH", True)
-            cls_only = block._inference_forward(h, n_queries=1)
-        assert cls_only.shape == (6, 1, 16)
-        torch.testing.assert_close(
-            cls_only[:, 0], _parent_forward(block, h)[:, 0], rtol=1e-5, atol=1e-5
-        )
