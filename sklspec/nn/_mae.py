@@ -192,6 +192,22 @@ class PreNormBlock(nn.TransformerEncoderLayer):
             norm_first=True,
         )
 
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        """The block on ``(N, T, dim)`` tokens: the parent's forward.
+
+        Parameters
+        ----------
+        src : torch.Tensor of shape (N, T, dim)
+            Tokens.
+        src_mask, src_key_padding_mask, is_causal : optional
+            As in :meth:`torch.nn.TransformerEncoderLayer.forward`.
+
+        Returns
+        -------
+        out : torch.Tensor of shape (N, T, dim)
+        """
+        return super().forward(src, src_mask, src_key_padding_mask, is_causal)
+
     @staticmethod
     def uses_inference_path(x: torch.Tensor) -> bool:
         """Whether a CLS read-out of ``x`` takes :meth:`forward_queries` for
