@@ -895,9 +895,14 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self._check_axis(X, fitting=False)
         return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
 
+    #: Rows per batch of :meth:`transform` at least (0: ``batch_size``): the
+    #: dense networks' matmuls need many rows to run near the machine's rate.
+    _embed_rows = 0
+
     def _embed_batch_size(self) -> int:
-        """Rows per batch of :meth:`transform` (default: ``batch_size``)."""
-        return int(self.batch_size)
+        """Rows per batch of :meth:`transform`: ``batch_size``, or
+        :attr:`_embed_rows` if more (the outputs do not depend on it)."""
+        return max(int(self.batch_size), int(self._embed_rows))
 
     def _embed(self, X: np.ndarray) -> np.ndarray:
         options = self._embed_options()

@@ -216,14 +216,11 @@ class NIRtoMIRConverter(BaseEmbedder):
         net.set_decoder(vae)
         return net
 
-    #: Rows per batch of :meth:`transform`: the converter is a stack of
-    #: dense layers, whose matmuls run near the machine's matmul rate only
+    #: Rows per batch of :meth:`transform` at least: the converter is a stack
+    #: of dense layers, whose matmuls run near the machine's matmul rate only
     #: with many rows (the training ``batch_size`` of 32 reaches ~0.3 of it,
     #: 1,024 rows ~0.6, ``benchmarks/speed.py``).
     _embed_rows = 1024
-
-    def _embed_batch_size(self) -> int:
-        return max(int(self.batch_size), self._embed_rows)
 
     def _make_training_data(self, X, rng, Y=None, Z=None, **kw):
         data = {"x": X}

@@ -243,7 +243,7 @@ class VAEEmbedder(_ReconstructionScoreMixin, BaseEmbedder):
 
     def _embed_batch_size(self) -> int:
         if self.architecture == "dense":
-            return max(int(self.batch_size), self._embed_rows)
+            return super()._embed_batch_size()
         return int(self.batch_size)
 
     def _make_training_data(self, X, rng, groups=None, **kw):

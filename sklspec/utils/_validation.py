@@ -224,7 +224,9 @@ def check_magnitude(
     ValueError: PLS cannot fit spectra whose largest magnitude is 1e+200: ...
     """
     # the largest magnitude from the extremes: no temporary the size of X
-    X = np.asarray(X, dtype=None if np.asarray(X).dtype.kind == "f" else float)
+    X = np.asarray(X)
+    if X.dtype.kind != "f":  # -min of unsigned integers would wrap around
+        X = X.astype(np.float64)
     peak = max(float(np.max(X, initial=0.0)), -float(np.min(X, initial=0.0)))
     low, high = MAGNITUDE_RANGE
     if peak > high or 0 < peak < low:
