@@ -198,14 +198,23 @@ class SpectraSource:
                 f"library's spectra have {self.n_features}. Resample every "
                 "batch onto one axis (sklspec.preprocessing.Resample) first."
             )
-        if block.size and np.issubdtype(block.dtype, np.floating):
-            with np.errstate(invalid="ignore"):
-                big = np.nanmax(np.abs(block), initial=0.0)
-            if np.isfinite(big) and big > np.finfo(np.float32).max / 1e3:
+        if block.size:
+            values = block if block.dtype.kind == "f" else block.astype(np.float64)
+            with np.errstate(invalid="ignore"):  # NaN is refused below
+                big = max(
+                    float(np.nanmax(values, initial=-np.inf)),
+                    -float(np.nanmin(values, initial=np.inf)),
+                )
+            from .utils._validation import FLOAT32_MAGNITUDE_RANGE  # no cycle
+
+            low, high = FLOAT32_MAGNITUDE_RANGE
+            if np.isfinite(big) and (big > high or 0 < big < low):
                 raise ValueError(
-                    f"{self.name}: {where} hold values up to {big:.3g}, beyond "
-                    "what float32 networks can train on. Rescale the library "
-                    "(e.g. to absorbance or reflectance units) first."
+                    f"{self.name}: {where} hold values of largest magnitude "
+                    f"{big:.3g}, outside what float32 networks train on "
+                    f"({low:g} to {high:g}: beyond it they see inf, or zeros). "
+                    "Rescale the library (e.g. to absorbance or reflectance "
+                    "units) first."
                 )
         block = block.astype(np.float32, copy=False)
         finite = np.isfinite(block).all(axis=1)

@@ -76,7 +76,7 @@ from ..preprocessing import CanonicalGrid
 from ..preprocessing._canonical import STATS_NAMES
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
-from ..utils._validation import check_magnitude, wavelengths_from_X
+from ..utils._validation import check_network_magnitude, wavelengths_from_X
 from ..utils._warnings import constant_rows, warn_constant_spectra
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
@@ -823,7 +823,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if grid is None:
             self._check_axis(X, fitting=True)
             X = validate_data(self, X, dtype=[np.float64, np.float32])
-            check_magnitude(X, type(self).__name__, "its float32 network would see inf")
+            check_network_magnitude(X, type(self).__name__)
             return X
         values = grid.fit(X).transform_values(X)
         validate_data(self, X, dtype=[np.float64, np.float32])  # n_features_in_
@@ -971,7 +971,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             return Z.astype(G.dtype, copy=False)
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        check_magnitude(X, type(self).__name__, "its float32 network would see inf")
+        check_network_magnitude(X, type(self).__name__)
         warn_constant_spectra(
             constant_rows(X),
             type(self).__name__,

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._torch import derive_seed, predict, resolve_device, seeded, train_module
 from ..nn import POOLINGS, ClassificationHead, EncoderWithHead, RegressionHead
 from ..utils._docs import fill_doc
-from ..utils._validation import check_magnitude, validate_data
+from ..utils._validation import check_network_magnitude, validate_data
 
 __all__ = ["FineTunedClassifier", "FineTunedRegressor"]
 
@@ -242,7 +242,7 @@ class _BaseFineTuned(BaseEstimator):
     # -- fit ---------------------------------------------------------------
     def _fit(self, X, y, X_unlabeled=None):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], **self._y_kw)
-        check_magnitude(X, type(self).__name__, "its float32 network would see inf")
+        check_network_magnitude(X, type(self).__name__)
         if X_unlabeled is not None:
             X_unlabeled = validate_data(
                 self, X_unlabeled, reset=False, dtype=[np.float64, np.float32]

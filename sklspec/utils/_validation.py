@@ -187,9 +187,20 @@ def row_peaks(X: np.ndarray, keepdims: bool = False) -> np.ndarray:
 #: spectra whose largest magnitude lies outside ``[1e-150, 1e150]``.
 MAGNITUDE_RANGE = (1e-150, 1e150)
 
+#: Magnitudes a float32 network takes: cast to float32 (largest 3.4e38,
+#: smallest normal 1.2e-38) with eight decades to spare on either side, for
+#: the sums and squares of its input scaling and losses. Outside it a
+#: network's training diverges (1e36 overflows a per-spectrum z-score) or
+#: sees zeros (1e-50 casts to 0.0 and every embedding is the same).
+FLOAT32_MAGNITUDE_RANGE = (1e-30, 1e30)
+
 
 def check_magnitude(
-    X, who: str, why: str = "the fit would end in inf or NaN", what: str = "spectra"
+    X,
+    who: str,
+    why: str = "the fit would end in inf or NaN",
+    what: str = "spectra",
+    limits: tuple[float, float] = MAGNITUDE_RANGE,
 ) -> None:
     """Refuse spectra too large or too small to square in float64.
 
@@ -208,12 +219,16 @@ def check_magnitude(
         What would go wrong, for the message.
     what : str, default="spectra"
         What ``X`` is, for the message (e.g. ``"embeddings"``).
+    limits : (float, float), default=MAGNITUDE_RANGE
+        The smallest and largest accepted peak magnitude: float64's
+        ``(1e-150, 1e150)``, or :data:`FLOAT32_MAGNITUDE_RANGE` for what a
+        float32 network sees.
 
     Raises
     ------
     ValueError
-        If the largest magnitude of ``X`` is above 1e150, or positive and
-        below 1e-150; the message gives it and says to rescale.
+        If the largest magnitude of ``X`` is above ``limits[1]``, or positive
+        and below ``limits[0]``; the message gives it and says to rescale.
 
     Examples
     --------
@@ -228,15 +243,40 @@ def check_magnitude(
     if X.dtype.kind != "f":  # -min of unsigned integers would wrap around
         X = X.astype(np.float64)
     peak = max(float(np.max(X, initial=0.0)), -float(np.min(X, initial=0.0)))
-    low, high = MAGNITUDE_RANGE
+    low, high = limits
     if peak > high or 0 < peak < low:
+        precision = "float64" if low <= MAGNITUDE_RANGE[0] else "float32"
         raise ValueError(
             f"{who} cannot fit {what} whose largest magnitude is {peak:.3g}: "
-            f"squaring such values overflows or underflows float64 ({why}). "
+            f"squaring such values overflows or underflows {precision} ({why}). "
             f"Rescale the spectra into the range {low:g} to {high:g} first, e.g. "
             "to absorbance or reflectance units, or per spectrum with "
             "sklspec.preprocessing.StandardNormalVariate."
         )
+
+
+def check_network_magnitude(X, who: str) -> None:
+    """Refuse spectra a float32 network cannot take (see :func:`check_magnitude`).
+
+    Parameters
+    ----------
+    X : ndarray
+        Finite spectra (already validated).
+    who : str
+        The estimator, named in the message.
+
+    Raises
+    ------
+    ValueError
+        If the largest magnitude of ``X`` lies outside
+        :data:`FLOAT32_MAGNITUDE_RANGE`.
+    """
+    check_magnitude(
+        X,
+        who,
+        "its float32 network would see inf, or zeros",
+        limits=FLOAT32_MAGNITUDE_RANGE,
+    )
 
 
 def get_data_home(data_home=None) -> Path:

@@ -355,14 +355,30 @@ def test_indexed_memmap_is_an_array_and_converter_loads_a_memmap(library, tmp_pa
     np.testing.assert_array_equal(c.transform(X[:5]), d.transform(X[:5]))
 
 
-def test_values_beyond_float32_in_a_stream_are_refused(tmp_path):
-    X = _library().astype(np.float64)
-    X[123] *= 1e300
-    np.save(tmp_path / "huge.npy", X)
-    with pytest.raises(ValueError, match=r"rows .*e\+300.*Rescale"):
-        VAEEmbedder(**FAST[VAEEmbedder]).fit(
-            np.load(tmp_path / "huge.npy", mmap_mode="r")
-        )
+@pytest.mark.parametrize("scale", [1e33, 1e-33, 1e300])
+def test_values_beyond_float32_are_refused_in_memory_and_streamed(tmp_path, scale):
+    # 1e33 overflowed the MAE's per-spectrum z-score ("training diverged,
+    # lower lr"), 1e-33 squared underflows float32 (the VAE's and MAE's
+    # losses lose every gradient, and 1e-50 casts to 0.0 outright)
+    X = _library().astype(np.float64) * scale
+    np.save(tmp_path / "far.npy", X)
+    streamed = np.load(tmp_path / "far.npy", mmap_mode="r")
+    for cls in (VAEEmbedder, MAEEmbedder):
+        with pytest.raises(ValueError, match=r"largest magnitude .*e[+-]3.*Rescale"):
+            cls(**FAST[cls]).fit(streamed)
+        with pytest.raises(ValueError, match=r"largest magnitude .*e[+-]3.*Rescale"):
+            cls(**FAST[cls]).fit(X)
+
+
+def test_values_inside_the_float32_range_embed_apart():
+    X = _library()[:64].astype(np.float64)
+    for scale, beyond in [(1e-28, 1e-5), (1e28, 1e5)]:
+        vae = VAEEmbedder(**FAST[VAEEmbedder], random_state=0).fit(X * scale)
+        Z = vae.transform(X * scale)
+        assert np.isfinite(Z).all()
+        assert np.ptp(Z, axis=0).max() > 1e-3  # the spectra are told apart
+        with pytest.raises(ValueError, match="largest magnitude"):
+            vae.transform(X * scale * beyond)
 
 
 # ---------------------------------------------------------------- transform
