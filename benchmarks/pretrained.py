@@ -469,7 +469,7 @@ def cmd_objectives(args, run):
             obj,
             n_passes=args.passes,
             random_state=args.seed,
-            checkpoint=f"{args.work}/objective-{obj}.pt",
+            checkpoint=f"{args.work}/objective-{obj}-checkpoint",
             resume=True,
             verbose=0,
         )
@@ -575,7 +575,7 @@ def cmd_ship(args, run):
         real_spectra=args.real or None,
         real_fraction=args.real_fraction,
         random_state=args.seed,
-        checkpoint=f"{args.work}/ship-{args.objective}.pt",
+        checkpoint=f"{args.work}/ship-{args.objective}-checkpoint",
         checkpoint_every=100,
         resume=True,
         device=args.device,

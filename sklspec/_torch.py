@@ -14,19 +14,19 @@ stands on the four pieces here, so no other file writes a batched
     CUDA device) is restored afterwards.
 :func:`train_module`
     Train a module with a skorch ``NeuralNet`` (progress bar, history,
-    divergence check: a non-finite loss is an error, a finite loss that
-    rose or never fell a :class:`~sklspec.exceptions.TrainingDivergenceWarning`)
-    on arrays or on a streamed library (:mod:`sklspec._stream`); with a
+    divergence check: a non-finite loss is an error at its first batch, a
+    finite loss that rose or never fell a
+    :class:`~sklspec.exceptions.TrainingDivergenceWarning`; a Ctrl-C raises
+    rather than ending the fit quietly) on arrays, on a streamed library
+    (:mod:`sklspec._stream`) or on generated batches, one per optimiser
+    step (:class:`StepStream`, the pretraining of :mod:`sklspec.pretrained`);
+    with a
     ``checkpoint`` directory, skorch's ``Checkpoint`` / ``LoadInitState``
     resume an interrupted run to the very weights of an uninterrupted one
     (torch seeded per epoch by :func:`epoch_seed`, schedules stepped per
     batch resumed by :func:`lr_scheduler`); with ``accelerator``, training
     goes through Hugging Face Accelerate (mixed precision, several GPUs or
     machines).
-:func:`train_stream`
-    Train a module on an endless stream of batches for a number of optimiser
-    steps (pretraining on a generated prior), with atomic checkpoints, exact
-    resume, a progress bar and the same divergence check.
 :func:`predict_iter` and :func:`predict`
     Batched inference in eval mode under ``no_grad``, numpy out (the role of
     skorch's ``NeuralNet.forward_iter``).
@@ -44,6 +44,7 @@ import torch
 from sklearn.utils import check_random_state
 
 __all__ = [
+    "StepStream",
     "derive_seed",
     "divergence_message",
     "epoch_seed",
@@ -54,7 +55,6 @@ __all__ = [
     "resolve_device",
     "seeded",
     "train_module",
-    "train_stream",
 ]
 
 
@@ -394,6 +394,128 @@ def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
     return [("checkpoint", cp), ("load_init_state", LoadInitState(cp))], done
 
 
+class StepStream(torch.utils.data.IterableDataset):
+    """Generated batches for :func:`train_module`: one per optimiser step.
+
+    ``batch_at(step)`` gives the keyword inputs of the module (a dict of
+    arrays sharing their first axis) for step ``step``, deterministically.
+    An epoch is `steps_per_epoch` steps (the last one may be shorter), so
+    :func:`train_module` runs ``ceil(n_steps / steps_per_epoch)`` epochs and
+    a `checkpoint` is written every `steps_per_epoch` steps. Torch is seeded
+    with ``seed + step`` right before each batch goes through the module:
+    masks and dropout depend on the step's number only, so neither the
+    epoch length nor a resume changes what is trained.
+
+    Parameters
+    ----------
+    batch_at : callable
+        ``batch_at(step) -> dict`` of inputs.
+    n_steps : int
+        Optimiser steps in all.
+    steps_per_epoch : int
+        Steps per epoch (and between checkpoints).
+    seed : int
+        Base of the per-step torch seeds.
+    rows_per_step : int, default=0
+        Rows one step puts through the network, for the history's
+        ``passes``.
+
+    Notes
+    -----
+    :func:`train_module` adds a callback that points the stream at the
+    epoch beginning (``epoch``, from the history's length, so a resumed
+    run continues at the right step) and records ``step`` and ``passes``
+    done by the epoch's end in its history row.
+    """
+
+    def __init__(self, batch_at, *, n_steps, steps_per_epoch, seed, rows_per_step=0):
+        super().__init__()
+        self.batch_at = batch_at
+        self.n_steps = int(n_steps)
+        self.steps_per_epoch = max(1, int(steps_per_epoch))
+        self.seed = int(seed)
+        self.rows_per_step = int(rows_per_step)
+        self.epoch = 0
+
+    @property
+    def n_epochs(self) -> int:
+        """Epochs that make `n_steps`."""
+        return -(-self.n_steps // self.steps_per_epoch)
+
+    def __iter__(self):
+        start = self.epoch * self.steps_per_epoch
+        for step in range(start, min(start + self.steps_per_epoch, self.n_steps)):
+            inputs = self.batch_at(step)
+            torch.manual_seed(self.seed + step)
+            yield inputs, torch.zeros(n_rows(inputs))  # a placeholder target
+
+    def callback(self):
+        """The skorch callback that keeps the stream at the current epoch."""
+        from skorch.callbacks import Callback
+
+        stream = self
+
+        class _Steps(Callback):
+            def on_epoch_begin(self, net, **kwargs):
+                stream.epoch = len(net.history) - 1  # skorch's new row is there
+                done = min((stream.epoch + 1) * stream.steps_per_epoch, stream.n_steps)
+                net.history.record("step", done)  # before a checkpoint saves it
+                net.history.record("passes", done * stream.rows_per_step)
+
+        return ("steps", _Steps())
+
+
+def _diverged(name: str) -> FloatingPointError:
+    return FloatingPointError(
+        f"training of {name} diverged (non-finite loss); "
+        "lower lr or standardise the spectra (e.g. SNV) first."
+    )
+
+
+def _finite_loss():
+    """A skorch callback that stops training at the first non-finite batch
+    loss (rather than finishing the epochs on NaN weights)."""
+    from skorch.callbacks import Callback
+
+    class _FiniteLoss(Callback):
+        def on_batch_end(self, net, batch=None, training=False, loss=None, **kw):
+            if training and loss is not None and not torch.isfinite(loss).all():
+                raise _diverged(type(net.module_).__name__)
+
+    return ("finite_loss", _FiniteLoss())
+
+
+@contextlib.contextmanager
+def _sigint_flag():
+    """Within: a Ctrl-C (SIGINT) is recorded in the yielded list, then
+    handled as before (the default handler raises KeyboardInterrupt).
+
+    Only in the main thread (the only one that may set signal handlers) and
+    only where SIGINT has a Python handler; elsewhere the list stays empty.
+    """
+    import signal
+    import threading
+
+    flag: list = []
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous):
+        yield flag
+        return
+
+    def handler(signum, frame):
+        flag.append(signum)
+        previous(signum, frame)  # the default handler raises here
+        flag.pop()  # a handler of the caller's that did not interrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def train_module(
     module: torch.nn.Module,
     X,
@@ -425,7 +547,8 @@ def train_module(
         Inputs (float32); a dict's arrays share their first axis and are
         passed to ``module.forward`` by keyword. An ``IterableDataset``
         (:class:`sklspec._stream.BatchStream`) yields whole batches
-        ``(X_batch, y_batch)``; it is read anew every epoch.
+        ``(X_batch, y_batch)``; it is read anew every epoch. A
+        :class:`StepStream` yields generated batches, one per optimiser step.
     y : ndarray or None
         Targets handed to ``criterion`` (None for losses computed from X only).
     criterion : torch.nn.Module class or instance
@@ -487,9 +610,13 @@ def train_module(
     Raises
     ------
     FloatingPointError
-        If the loss became non-finite.
+        At the first non-finite mini-batch loss.
     TrainingDivergenceError
         If training diverged and ``on_divergence="raise"``.
+    KeyboardInterrupt
+        If training was interrupted (Ctrl-C): skorch itself would end the fit
+        quietly and return the half-trained module. With a `checkpoint`, the
+        epochs completed before it are kept and the same call resumes.
 
     Notes
     -----
@@ -505,6 +632,7 @@ def train_module(
     from skorch import NeuralNet
     from skorch.callbacks import PrintLog, ProgressBar
 
+    steps = [X.callback()] if isinstance(X, StepStream) else []
     if isinstance(X, torch.utils.data.IterableDataset):
         # whole batches come from the stream, shuffled by it
         iterator = {"iterator_train__batch_size": None}
@@ -517,7 +645,7 @@ def train_module(
             "iterator_train__drop_last": n > batch_size and n % batch_size == 1,
         }
     resume, done = _resume_callbacks(checkpoint, fingerprint)
-    extra = _progress_callbacks(verbose, max_epochs, initial=done)
+    extra = [*_progress_callbacks(verbose, max_epochs, initial=done), _finite_loss()]
     if verbose >= 2:
         extra.append(("batch_bar", ProgressBar()))
     net_cls, placement = NeuralNet, {"device": str(resolve_device(device))}
@@ -533,7 +661,13 @@ def train_module(
         train_split=train_split,
         # the resume callbacks first: LoadInitState must restore the history
         # before an LRScheduler reads it
-        callbacks=[*resume, *extra, *(callbacks or []), *_epoch_callbacks(seed)],
+        callbacks=[
+            *resume,
+            *steps,  # before a checkpoint: the steps go into its history
+            *extra,
+            *(callbacks or []),
+            *_epoch_callbacks(seed),
+        ],
         verbose=int(verbose),
         **placement,
         **iterator,
@@ -545,21 +679,31 @@ def train_module(
         net.set_params(callbacks__print_log__sink=_silent)
     else:
         net.set_params(callbacks__print_log=None)
-    with seeded(seed):
+    with seeded(seed), _sigint_flag() as interrupted:
         net.initialize()
         if done >= max_epochs:  # a finished run: load it, train nothing
             net.load_params(checkpoint=dict(resume)["checkpoint"])
         else:
             net.partial_fit(X, y)  # initialised above: fit would redo it
+    if interrupted:
+        # skorch's fit loop swallows KeyboardInterrupt (it is also how
+        # callbacks end training); a Ctrl-C must not return a half-trained
+        # module as if it were done
+        kept = (
+            f"the checkpoint in {str(checkpoint)!r} holds the epochs completed "
+            "before it; run the same call again to resume from them"
+            if checkpoint is not None
+            else "pass checkpoint=<directory> to be able to resume an interrupted run"
+        )
+        raise KeyboardInterrupt(
+            f"training of {type(module).__name__} was interrupted (Ctrl-C); {kept}."
+        )
     if "accelerator" in placement:
         net.accelerator.wait_for_everyone()
     history = [{k: v for k, v in row.items() if k != "batches"} for row in net.history]
     losses = [row.get("train_loss", 0.0) for row in history]
     if not np.all(np.isfinite(losses)):
-        raise FloatingPointError(
-            f"training of {type(module).__name__} diverged (non-finite loss); "
-            "lower lr or standardise the spectra (e.g. SNV) first."
-        )
+        raise _diverged(type(module).__name__)
     _check_divergence(
         divergence_message(
             net.history, lr=lr, name=type(module).__name__, criterion=criterion
@@ -673,15 +817,6 @@ def _check_divergence(message, on_divergence: str) -> None:
     warnings.warn(message, TrainingDivergenceWarning, stacklevel=3)
 
 
-def _save_checkpoint(path, state: dict) -> None:
-    """Write ``state`` with :func:`torch.save` atomically (temp file, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-
-
 def _warmup_cosine(step: int, warmup: int, total: int) -> float:
     """Learning-rate factor: linear warm-up, then cosine decay to 0."""
     if step < warmup:
@@ -690,174 +825,6 @@ def _warmup_cosine(step: int, warmup: int, total: int) -> float:
     return 0.5 * (1.0 + float(np.cos(np.pi * min(1.0, progress))))
 
 
-def train_stream(
-    module: torch.nn.Module,
-    loss_fn: Callable,
-    batch_at: Callable[[int], object],
-    *,
-    n_steps: int,
-    lr: float,
-    device="cpu",
-    seed: int = 0,
-    weight_decay: float = 0.05,
-    warmup_steps: int = 0,
-    grad_clip: float | None = 1.0,
-    checkpoint=None,
-    checkpoint_every: int = 0,
-    resume: bool = False,
-    log_every: int = 50,
-    verbose: int = 0,
-    desc: str = "pretraining",
-):
-    """Train ``module`` for ``n_steps`` optimiser steps on a stream of batches.
-
-    The batch of step ``k`` is ``batch_at(k)`` and torch is seeded with
-    ``seed + k`` before it (dropout, masking), so a run resumed from a
-    checkpoint continues exactly as the uninterrupted run would. AdamW with
-    linear warm-up and cosine decay; nothing but the logged history is kept
-    between steps, so memory stays flat however long the run.
-
-    Parameters
-    ----------
-    module : torch.nn.Module
-        The initialised module (trained in place, moved to `device`).
-    loss_fn : callable
-        ``loss_fn(module, batch, device) -> (loss, n_rows)``: the scalar loss
-        of one batch and how many spectra went through the network.
-    batch_at : callable
-        ``batch_at(step) -> batch``, deterministic in ``step``.
-    n_steps : int
-        Total optimiser steps (a resumed run counts the steps already done).
-    lr : float
-        Peak learning rate.
-    device : str or torch.device, default="cpu"
-        Torch device (checked with :func:`resolve_device`).
-    seed : int, default=0
-        Base seed of the per-step torch seeds.
-    weight_decay : float, default=0.05
-        AdamW weight decay.
-    warmup_steps : int, default=0
-        Steps of linear warm-up.
-    grad_clip : float or None, default=1.0
-        Largest gradient norm (None: no clipping).
-    checkpoint : path-like or None, default=None
-        File of the training state (module, optimiser, step, history),
-        written atomically every `checkpoint_every` steps and at the end.
-    checkpoint_every : int, default=0
-        Steps between checkpoints (0: only at the end).
-    resume : bool, default=False
-        Continue from `checkpoint` when it exists.
-    log_every : int, default=50
-        Steps per history row (mean loss over them).
-    verbose : int, default=0
-        0 silent; 1 a tqdm bar over the steps with the loss and passes/s.
-    desc : str, default="pretraining"
-        Label of the progress bar.
-
-    Returns
-    -------
-    module : torch.nn.Module
-        The trained module, in eval mode.
-    history : list of dict
-        One row per `log_every` steps: ``step``, ``passes`` (spectra through
-        the network so far), ``train_loss``, ``seconds`` (training time so
-        far, across resumes), ``lr``.
-
-    Raises
-    ------
-    FloatingPointError
-        If a loss became non-finite (naming the step).
-    """
-    import time
-
-    device = resolve_device(device)
-    module = module.to(device)
-    optimizer = torch.optim.AdamW(
-        module.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=weight_decay
-    )
-    start, history, passes, seconds = 0, [], 0, 0.0
-    if resume and checkpoint is not None and Path(checkpoint).is_file():
-        state = torch.load(checkpoint, map_location=device, weights_only=True)
-        module.load_state_dict(state["module"])
-        optimizer.load_state_dict(state["optimizer"])
-        start, history = int(state["step"]), list(state["history"])
-        passes, seconds = int(state["passes"]), float(state["seconds"])
-
-    def save(step):
-        if checkpoint is not None:
-            _save_checkpoint(
-                checkpoint,
-                {
-                    "module": module.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "step": step,
-                    "history": history,
-                    "passes": passes,
-                    "seconds": seconds,
-                },
-            )
-
-    bar = None
-    if verbose >= 1:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=n_steps, initial=start, desc=desc, unit="step")
-    module.train()
-    window: list[float] = []
-    try:
-        for step in range(start, n_steps):
-            t0 = time.perf_counter()
-            factor = _warmup_cosine(step, warmup_steps, n_steps)
-            for group in optimizer.param_groups:
-                group["lr"] = lr * factor
-            batch = batch_at(step)
-            with seeded(seed + step):
-                loss, rows = loss_fn(module, batch, device)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(
-                        f"pretraining of {type(module).__name__} diverged at step "
-                        f"{step} (non-finite loss); lower lr (now {lr:g})."
-                    )
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if grad_clip is not None:
-                    torch.nn.utils.clip_grad_norm_(module.parameters(), grad_clip)
-                optimizer.step()
-            passes += int(rows)
-            seconds += time.perf_counter() - t0
-            window.append(float(loss.detach()))
-            done = step + 1
-            if done % log_every == 0 or done == n_steps:
-                history.append(
-                    {
-                        "step": done,
-                        "passes": passes,
-                        "train_loss": float(np.mean(window)),
-                        "seconds": round(seconds, 3),
-                        "lr": lr * factor,
-                    }
-                )
-                window = []
-                if bar is not None:
-                    rate = passes / max(seconds, 1e-9)
-                    bar.set_postfix(
-                        loss=f"{history[-1]['train_loss']:.4f}",
-                        passes_s=f"{rate:,.0f}",
-                    )
-            if bar is not None:
-                bar.update(1)
-            if checkpoint_every and done % checkpoint_every == 0 and done < n_steps:
-                save(done)
-        if n_steps > start:
-            save(n_steps)
-    finally:
-        if bar is not None:
-            bar.close()
-    module.eval()
-    return module, history
-
-
-# --------------------------------------------------------------- inference
 def predict_iter(
     module: torch.nn.Module,
     X: np.ndarray,

@@ -927,10 +927,14 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument(
         "--checkpoint",
         default=None,
-        help="training-state file (default: OUTPUT/checkpoint.pt)",
+        help="directory of the training state, written after every "
+        "--checkpoint-every steps (default: OUTPUT/checkpoint)",
     )
     pre.add_argument(
-        "--checkpoint-every", type=int, default=200, help="steps between checkpoints"
+        "--checkpoint-every",
+        type=int,
+        default=200,
+        help="optimiser steps per epoch, hence between checkpoints",
     )
     pre.add_argument(
         "--resume", action="store_true", help="continue from the checkpoint"
@@ -957,12 +961,8 @@ def _cmd_pretrain(args) -> int:
     from .pretrained import pretrain, write_model_card
 
     out = Path(args.output)
-    checkpoint = Path(args.checkpoint) if args.checkpoint else out / "checkpoint.pt"
-    if checkpoint.exists() and not args.resume:
-        raise CLIError(
-            f"{checkpoint} exists from an earlier run: pass --resume to continue "
-            "it, or delete it (or choose another --output) to start afresh."
-        )
+    # pretrain refuses an existing checkpoint without --resume
+    checkpoint = Path(args.checkpoint) if args.checkpoint else out / "checkpoint"
     if args.passes < 1:
         raise CLIError("--passes must be at least 1.")
     try:
@@ -1106,8 +1106,9 @@ def main(argv: list[str] | None = None) -> int:
     except CLIError as exc:
         print(f"sklspec: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        print("sklspec: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # pragma: no cover
+        why = f": {exc}" if str(exc) else ""
+        print(f"sklspec: interrupted{why}", file=sys.stderr)
         return 130
 
 

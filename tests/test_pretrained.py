@@ -9,7 +9,6 @@ import torch
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
-from sklspec._torch import train_stream
 from sklspec.cli import main
 from sklspec.embedders import MAEEmbedder, TransformRecogEmbedder, load_pretrained
 from sklspec.preprocessing import CanonicalGrid
@@ -29,83 +28,6 @@ def curves(n, width, seed=0, lo=1100.0, hi=2500.0):
     w = np.linspace(lo, hi, width)
     centres = rng.uniform(lo, hi, size=(n, 1))
     return 1.0 + rng.uniform(0.5, 2, (n, 1)) * np.exp(-(((w - centres) / 150) ** 2)), w
-
-
-# ------------------------------------------------------------ the core loop
-def _toy():
-    torch.manual_seed(0)
-    return torch.nn.Sequential(
-        torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1)
-    )
-
-
-def _batch_at(step):
-    rng = np.random.default_rng(step)
-    x = rng.normal(size=(16, 4)).astype(np.float32)
-    return x, x.sum(1, keepdims=True)
-
-
-def _loss(module, batch, device):
-    x, y = (torch.as_tensor(a, device=device) for a in batch)
-    return torch.nn.functional.mse_loss(module(x), y), len(x)
-
-
-def test_train_stream_learns_and_logs():
-    module, history = train_stream(
-        _toy(), _loss, _batch_at, n_steps=200, lr=1e-2, log_every=20
-    )
-    assert [h["step"] for h in history] == list(range(20, 201, 20))
-    assert history[-1]["passes"] == 200 * 16
-    assert history[-1]["train_loss"] < 0.2 * history[0]["train_loss"]
-    assert not module.training
-
-
-def test_train_stream_resume_is_exact(tmp_path):
-    ckpt = tmp_path / "state.pt"
-    full, hist_full = train_stream(
-        _toy(), _loss, _batch_at, n_steps=60, lr=1e-2, log_every=10
-    )
-
-    def interrupted(step):
-        if step == 37:
-            raise KeyboardInterrupt
-        return _batch_at(step)
-
-    with pytest.raises(KeyboardInterrupt):
-        train_stream(
-            _toy(),
-            _loss,
-            interrupted,
-            n_steps=60,
-            lr=1e-2,
-            log_every=10,
-            checkpoint=ckpt,
-            checkpoint_every=10,
-        )
-    assert torch.load(ckpt, weights_only=True)["step"] == 30
-    resumed, hist = train_stream(
-        _toy(),
-        _loss,
-        _batch_at,
-        n_steps=60,
-        lr=1e-2,
-        log_every=10,
-        checkpoint=ckpt,
-        checkpoint_every=10,
-        resume=True,
-    )
-    for a, b in zip(full.state_dict().values(), resumed.state_dict().values()):
-        torch.testing.assert_close(a, b)
-    assert [h["step"] for h in hist] == [h["step"] for h in hist_full]
-    assert hist[-1]["passes"] == hist_full[-1]["passes"]
-
-
-def test_train_stream_refuses_divergence():
-    def bad(module, batch, device):
-        return module(torch.as_tensor(batch[0])).sum() * float("nan"), 16
-
-    with pytest.raises(FloatingPointError, match="diverged at step 0.*lower lr"):
-        train_stream(_toy(), bad, _batch_at, n_steps=3, lr=1e-2)
 
 
 # ---------------------------------------------------------------- pretrain
@@ -133,37 +55,113 @@ def test_pretrain_is_seeded_and_refuses_unknown():
         pretrain("vicreg", **TINY)
 
 
-def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch):
+def _sigint_at(monkeypatch, n_batch):
+    """Make the `n_batch`-th prepared batch of pretrain send this process a
+    real Ctrl-C (SIGINT)."""
+    import os
+    import signal
+
     import sklspec.pretrained._pretrain as P
 
-    full = pretrain("hybrid", **TINY)
-    real = P.train_stream
+    real, calls = P._prepare, []
 
-    def cut(module, loss_fn, batch_at, **kw):
-        def batches(step):
-            if step == 5:
-                raise KeyboardInterrupt
-            return batch_at(step)
+    def prepare(objective, batch):
+        calls.append(1)
+        if len(calls) == n_batch:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(objective, batch)
 
-        return real(module, loss_fn, batches, **kw)
+    monkeypatch.setattr(P, "_prepare", prepare)
 
-    ckpt = tmp_path / "run.pt"
-    monkeypatch.setattr(P, "train_stream", cut)
-    with pytest.raises(KeyboardInterrupt):
+
+def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch):
+    full = pretrain("hybrid", **TINY)  # 9 steps
+    ckpt = tmp_path / "run"
+    with monkeypatch.context() as m:
+        _sigint_at(m, 6)  # during step 5, in the third epoch of 2 steps
+        with pytest.raises(KeyboardInterrupt, match="interrupted.*resume=True"):
+            pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, **TINY)
+    saved = json.loads((ckpt / "history.json").read_text())
+    assert [row["step"] for row in saved] == [2, 4]  # the completed epochs
+    with pytest.raises(ValueError, match="resume=True"):
         pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, **TINY)
-    assert torch.load(ckpt, weights_only=True)["step"] == 4
-    monkeypatch.setattr(P, "train_stream", real)
     again = pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, resume=True, **TINY)
-    X, _ = curves(3, 40)
-    np.testing.assert_allclose(again.transform(X), full.transform(X), atol=1e-5)
+    for a, b in zip(
+        full.module_.state_dict().values(), again.module_.state_dict().values()
+    ):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
     assert again.training_summary_["passes"] == full.training_summary_["passes"]
+    assert [row["step"] for row in again.history_] == [2, 4, 6, 8, 9]
+    # a finished checkpoint is only loaded
+    done = pretrain("hybrid", checkpoint=ckpt, checkpoint_every=2, resume=True, **TINY)
+    X, _ = curves(3, 40)
+    np.testing.assert_array_equal(done.transform(X), full.transform(X))
 
 
-def test_flat_memory_stream_keeps_no_batches():
-    enc = pretrain("mae", **dict(TINY, n_passes=400))
-    # the history holds one row per log interval, never spectra
+def test_pretrain_refuses_a_file_checkpoint(tmp_path):
+    old = tmp_path / "checkpoint.pt"  # sklspec 0.1's single file
+    old.write_bytes(b"x")
+    with pytest.raises(ValueError, match="must be a directory.*is a file"):
+        pretrain("mae", checkpoint=old, resume=True, **TINY)
+
+
+def test_pretrain_stops_at_the_first_non_finite_loss(monkeypatch):
+    import sklspec.pretrained._pretrain as P
+
+    real, calls = P._prepare, []
+
+    def prepare(objective, batch):
+        calls.append(1)
+        out = real(objective, batch)
+        if len(calls) == 3:
+            out["x"] = np.full_like(out["x"], np.nan)
+        return out
+
+    monkeypatch.setattr(P, "_prepare", prepare)
+    with pytest.raises(FloatingPointError, match="non-finite loss.*lower lr"):
+        pretrain("mae", checkpoint_every=100, **TINY)
+    assert len(calls) == 3  # not the other steps of the epoch
+
+
+def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(monkeypatch):
+    import os
+    import signal
+
+    from sklspec.nn import MaskedAutoencoder1d
+
+    real, calls = MaskedAutoencoder1d.forward, []
+
+    def forward(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(MaskedAutoencoder1d, "forward", forward)
+    X, _ = curves(40, 64)
+    emb = MAEEmbedder(max_epochs=5, batch_size=8, random_state=0)
+    with pytest.raises(KeyboardInterrupt, match="checkpoint=<directory>"):
+        emb.fit(X)
+    assert len(calls) == 2  # stopped there, not at the end
+    assert not hasattr(emb, "module_")  # nothing half-trained kept
+
+
+def test_pretrain_history_keeps_no_batches():
+    enc = pretrain("mae", checkpoint_every=10, **dict(TINY, n_passes=400))
+    # one row per epoch of 10 steps, numbers only: memory stays flat
+    assert [h["step"] for h in enc.history_] == [10, 20, 30, 40, 50]
+    assert [h["passes"] for h in enc.history_] == [80, 160, 240, 320, 400]
     assert all(
-        set(h) == {"step", "passes", "train_loss", "seconds", "lr"}
+        set(h)
+        == {
+            "epoch",
+            "step",
+            "passes",
+            "train_batch_count",
+            "dur",
+            "train_loss",
+            "train_loss_best",
+        }
         for h in enc.history_
     )
 
@@ -295,7 +293,9 @@ def test_cli_pretrain_checkpoints_and_resumes(tmp_path, capsys):
         "5",
     ]
     assert main(args) == 0
-    assert (out / "checkpoint.pt").is_file() and (out / "MODEL_CARD.md").is_file()
+    assert (out / "checkpoint" / "history.json").is_file() and (
+        out / "MODEL_CARD.md"
+    ).is_file()
     enc = load_pretrained(out)
     assert enc.training_summary_["objective"] == "mae"
     assert main(args) == 2
@@ -356,15 +356,15 @@ def test_pretrain_mixes_real_spectra_as_a_minority_stream(monkeypatch):
     real = np.full((10, 32), 7.0, dtype=np.float32)  # recognisable rows
     monkeypatch.setattr(P, "load_real_spectra", lambda s, n_points: (real, {"x": 10}))
     seen = []
-    real_stream = P.train_stream
+    real_prepare = P._prepare
 
-    def spy(module, loss_fn, batch_at, **kw):
-        seen.append(batch_at(0)["X"])
-        return real_stream(module, loss_fn, batch_at, **kw)
+    def spy(objective, batch):
+        seen.append(batch["X"])
+        return real_prepare(objective, batch)
 
-    monkeypatch.setattr(P, "train_stream", spy)
+    monkeypatch.setattr(P, "_prepare", spy)
     enc = pretrain("mae", real_spectra=["x"], real_fraction=0.25, **TINY)
-    (X0,) = seen
+    X0 = seen[0]
     assert (X0 == 7.0).all(axis=1).sum() == 2  # 0.25 x 8
     assert enc.training_summary_["real_spectra"] == {
         "sources": {"x": 10},

@@ -12,11 +12,24 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._torch import derive_seed, resolve_device, seeded, train_stream
+from .._torch import (
+    StepStream,
+    _warmup_cosine,
+    derive_seed,
+    lr_scheduler,
+    resolve_device,
+    seeded,
+    train_module,
+)
 from .._version import __version__
 from ..augmentation import make_pretext_dataset
 from ..datasets import SpectralPrior
-from ..nn import MaskedAutoencoder1d, MultiTaskBCELoss, TransformRecognitionModel
+from ..nn import (
+    ForwardLoss,
+    MaskedAutoencoder1d,
+    MultiTaskBCELoss,
+    TransformRecognitionModel,
+)
 from ..preprocessing import CanonicalGrid
 
 __all__ = [
@@ -198,31 +211,76 @@ def _build(objective: str, n_points: int, channels, embed_dim: int, depth: int):
     return module, TransformRecogEmbedder, params
 
 
-def _loss_fn(objective: str):
-    bce = MultiTaskBCELoss()
+class _Objective(nn.Module):
+    """The pretraining loss of `objective` as a module skorch trains.
 
-    def transform_loss(model, X, rng, device):
-        X7, Y, _ = make_pretext_dataset(
-            X, random_state=rng, n_segments=4, reference_std=1.0, **_PRETEXT
+    ``forward`` takes one prepared batch (see :func:`_prepare`) by keyword
+    and returns the scalar loss (:class:`~sklspec.nn.ForwardLoss` is the
+    criterion); ``net`` is the module being pretrained (its parameters are
+    the only ones, in its own order).
+    """
+
+    def __init__(self, objective: str, net: nn.Module):
+        super().__init__()
+        self.objective = objective
+        self.net = net
+        self.bce = MultiTaskBCELoss()
+
+    def forward(self, x, y=None, x1=None, x2=None):
+        """Loss of a batch: ``x`` spectra (MAE) or pretext rows with labels
+        ``y``; for the hybrid also the two views ``x1``, ``x2``."""
+        if self.objective == "mae":
+            return self.net(x)[0]
+        if self.objective == "transform":
+            return self.bce(self.net(x), y)
+        x, y = (v.transpose(0, 1).flatten(0, 1) for v in (x, y))  # (7 n, ...)
+        tr = self.bce(self.net.model(x), y)
+        z = self.net.projector(
+            self.net.model.embed(torch.cat([x1, x2]), pooling="avgmax")
         )
-        x = torch.as_tensor(X7, dtype=torch.float32, device=device)
-        y = torch.as_tensor(Y, dtype=torch.float32, device=device)
-        return bce(model(x), y), len(X7)
-
-    def loss(module, batch, device):
-        if objective == "mae":
-            x = torch.as_tensor(batch["X"], device=device)
-            return module(x)[0], len(x)
-        if objective == "transform":
-            return transform_loss(module, batch["X"], batch["rng"], device)
-        tr, rows = transform_loss(module.model, batch["X"], batch["rng"], device)
-        x1 = torch.as_tensor(batch["X"], device=device)
-        x2 = torch.as_tensor(batch["X2"], device=device)
-        z = module.projector(module.model.embed(torch.cat([x1, x2]), pooling="avgmax"))
         z1, z2 = z[: len(x1)], z[len(x1) :]
-        return tr + 0.04 * vicreg_loss(z1, z2), rows + 2 * len(x1)
+        return tr + 0.04 * vicreg_loss(z1, z2)
 
-    return loss
+
+def _prepare(objective: str, batch: dict) -> dict:
+    """The keyword inputs of :class:`_Objective` from one prior batch: the
+    pretext rows are drawn here, with the batch's own generator."""
+    if objective == "mae":
+        return {"x": batch["X"]}
+    X7, Y, _ = make_pretext_dataset(
+        batch["X"],
+        random_state=batch["rng"],
+        n_segments=4,
+        reference_std=1.0,
+        **_PRETEXT,
+    )
+    out = {"x": X7.astype(np.float32), "y": Y.astype(np.float32)}
+    if objective == "hybrid":
+        # skorch needs one length for every input: the 7 pretext rows of a
+        # sample are folded onto its axis, (7 n, ...) -> (n, 7, ...)
+        n = len(batch["X"])
+        for key in ("x", "y"):
+            out[key] = np.swapaxes(out[key].reshape(7, n, *out[key].shape[1:]), 0, 1)
+        out.update(x1=batch["X"], x2=batch["X2"])
+    return out
+
+
+def _check_resume(directory: Path, resume: bool) -> None:
+    """Refuse a checkpoint that is a file, or one to be overwritten."""
+    from .._torch import CHECKPOINT_FILES
+
+    if directory.is_file():
+        raise ValueError(
+            f"checkpoint must be a directory (skorch's Checkpoint files); "
+            f"{str(directory)!r} is a file (the single-file checkpoints of "
+            "sklspec 0.1 cannot be continued). Pass a new directory."
+        )
+    if (directory / CHECKPOINT_FILES["f_history"]).is_file() and not resume:
+        raise ValueError(
+            f"{str(directory)!r} holds the checkpoint of an earlier run: pass "
+            "resume=True (sklspec pretrain --resume) to continue it, or "
+            "remove the directory to start over."
+        )
 
 
 def _rows_per_step(objective: str, batch_size: int) -> int:
@@ -255,9 +313,12 @@ def pretrain(
 
     Every step draws a fresh batch of :class:`~sklspec.datasets.SpectralPrior`
     spectra (paired views for ``"hybrid"``), seeded by the step, maps it onto
-    the encoder's canonical grid (SNV) and takes one AdamW step
-    (:func:`sklspec._torch.train_stream`): no spectrum is stored, memory is
-    flat, and a run interrupted after a checkpoint resumes exactly.
+    the encoder's canonical grid (SNV) and takes one AdamW step. Training is
+    :func:`sklspec._torch.train_module` (skorch) on a stream of those
+    batches, `checkpoint_every` steps to an epoch: no spectrum is stored,
+    memory is flat, and with a `checkpoint` directory (skorch's
+    ``Checkpoint`` after every epoch, ``LoadInitState`` on ``resume``) an
+    interrupted run resumes to the very weights of an uninterrupted one.
 
     Parameters
     ----------
@@ -306,21 +367,37 @@ def pretrain(
     device : str, default="cpu"
         Torch device (``"cuda"`` where a GPU exists).
     checkpoint : path-like or None, default=None
-        Training-state file, written every `checkpoint_every` steps.
+        Directory of the training state (module, optimiser, history and the
+        run's fingerprint), written after every epoch. One that already holds
+        a checkpoint is refused unless `resume`.
     checkpoint_every : int, default=200
-        Steps between checkpoints.
+        Optimiser steps per epoch, hence between checkpoints.
     resume : bool, default=False
-        Continue from `checkpoint` if it exists.
+        Continue the run in `checkpoint` (refused if its parameters differ);
+        a finished run is only loaded.
     random_state : int, default=0
         Seeds the weights, the prior stream and every step.
     verbose : int, default=1
-        1 shows a progress bar with the loss and passes/s.
+        1 shows a progress bar over the epochs with the loss; 2 also one line
+        per epoch and a bar over the steps.
 
     Returns
     -------
     embedder : TransformRecogEmbedder or MAEEmbedder
         Fitted, with ``grid=n_points`` (any width and axis in) and
-        ``max_epochs=0``; ``save_pretrained(path)`` writes it.
+        ``max_epochs=0``; ``save_pretrained(path)`` writes it. Its
+        ``history_`` has one row per epoch (``train_loss``, ``dur``, and
+        ``step`` and ``passes`` done by the epoch's end).
+
+    Raises
+    ------
+    ValueError
+        For an unknown objective, a `checkpoint` that is a file, or one that
+        holds an earlier run and `resume` is False.
+    FloatingPointError
+        At the first non-finite loss.
+    KeyboardInterrupt
+        On Ctrl-C; the checkpoint keeps the epochs completed before it.
 
     Examples
     --------
@@ -334,6 +411,8 @@ def pretrain(
         raise ValueError(
             f"Unknown objective {objective!r}; choose from {list(OBJECTIVES)}."
         )
+    if checkpoint is not None:
+        _check_resume(Path(checkpoint), resume)
     seed = derive_seed(int(random_state))
     rows = _rows_per_step(objective, int(batch_size))
     n_steps = max(1, int(n_passes) // rows)
@@ -370,27 +449,77 @@ def pretrain(
         module, est_cls, params = _build(
             objective, n_points, channels, embed_dim, depth
         )
+    from skorch.callbacks import GradientNormClipping
+
     inner = module.model if objective == "hybrid" else module
     inner.fit_input_statistics(batch_at(0)["X"])
-    t0 = time.perf_counter()
-    module, history = train_stream(
-        module,
-        _loss_fn(objective),
-        batch_at,
+    every = max(1, int(checkpoint_every))
+    stream = StepStream(
+        lambda step: _prepare(objective, batch_at(step)),
         n_steps=n_steps,
-        lr=lr,
-        device=device,
+        steps_per_epoch=every,
         seed=seed,
-        warmup_steps=max(1, int(warmup * n_steps)),
-        checkpoint=checkpoint,
-        checkpoint_every=checkpoint_every,
-        resume=resume,
-        log_every=max(1, min(50, n_steps // 20)),
-        verbose=verbose,
-        desc=f"pretrain {objective}",
+        rows_per_step=rows,
     )
+    warm = max(1, int(warmup * n_steps))
+    fingerprint = {
+        "run": "sklspec.pretrained.pretrain",
+        "objective": objective,
+        "steps": n_steps,
+        "steps_per_epoch": every,
+        "batch_size": int(batch_size),
+        "n_points": int(n_points),
+        "channels": list(channels),
+        "embed_dim": int(embed_dim),
+        "depth": int(depth),
+        "lr": float(lr),
+        "warmup": float(warmup),
+        "prior_params": prior_params,
+        "real_spectra": sorted(real_spectra) if real_spectra else None,
+        "real_fraction": float(real_fraction) if real_spectra else None,
+        "random_state": int(random_state),
+    }
+    t0 = time.perf_counter()
+    try:
+        _, history = train_module(
+            _Objective(objective, module),
+            stream,
+            None,
+            criterion=ForwardLoss,
+            lr=lr,
+            max_epochs=stream.n_epochs,
+            batch_size=int(batch_size),
+            device=device,
+            seed=seed,
+            verbose=verbose,
+            optimizer=torch.optim.AdamW,
+            optimizer__betas=(0.9, 0.95),
+            optimizer__weight_decay=0.05,
+            callbacks=[
+                ("clip", GradientNormClipping(gradient_clip_value=1.0)),
+                (
+                    "schedule",
+                    lr_scheduler(
+                        torch.optim.lr_scheduler.LambdaLR,
+                        step_every="batch",
+                        lr_lambda=lambda k: _warmup_cosine(k, warm, n_steps),
+                    ),
+                ),
+            ],
+            checkpoint=checkpoint,
+            fingerprint=fingerprint,
+        )
+    except KeyboardInterrupt as exc:
+        if checkpoint is None:
+            raise
+        raise KeyboardInterrupt(
+            f"pretraining was interrupted (Ctrl-C); the checkpoint in "
+            f"{str(checkpoint)!r} holds the epochs completed before it: call "
+            "pretrain again with the same arguments and resume=True (sklspec "
+            "pretrain --resume) to continue."
+        ) from exc
     wall = time.perf_counter() - t0
-    inner = inner.cpu().eval()  # trained in place (train_stream returns module)
+    inner = inner.cpu().eval()  # trained in place
     if pooling is not None:
         params["pooling"] = pooling
     est = est_cls(grid=n_points, max_epochs=0, random_state=int(random_state), **params)
@@ -416,7 +545,7 @@ def pretrain(
         "steps": n_steps,
         "batch_size": int(batch_size),
         "passes": int(last.get("passes", 0)),
-        "train_seconds": float(last.get("seconds", 0.0)),
+        "train_seconds": round(float(sum(row.get("dur", 0.0) for row in history)), 3),
         "wall_seconds_this_run": round(wall, 3),
         "final_loss": float(last["train_loss"]) if history else None,
         "lr": lr,
