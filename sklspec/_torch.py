@@ -348,6 +348,12 @@ def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
     from skorch.callbacks import Checkpoint, LoadInitState
 
     directory = Path(checkpoint)
+    if directory.is_file():
+        raise ValueError(
+            f"checkpoint must be a directory (skorch's Checkpoint files); "
+            f"{str(directory)!r} is a file (the single-file checkpoints of "
+            "sklspec 0.1's pretrain cannot be continued). Pass a new directory."
+        )
     directory.mkdir(parents=True, exist_ok=True)
     mark = directory / FINGERPRINT_FILE
     history = directory / CHECKPOINT_FILES["f_history"]
@@ -609,6 +615,9 @@ def train_module(
 
     Raises
     ------
+    ValueError
+        If `checkpoint` is a file, or holds the checkpoint of another
+        `fingerprint`.
     FloatingPointError
         At the first non-finite mini-batch loss.
     TrainingDivergenceError

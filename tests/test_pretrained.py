@@ -103,6 +103,9 @@ def test_pretrain_refuses_a_file_checkpoint(tmp_path):
     old.write_bytes(b"x")
     with pytest.raises(ValueError, match="must be a directory.*is a file"):
         pretrain("mae", checkpoint=old, resume=True, **TINY)
+    # the embedders share the check (it is train_module's)
+    with pytest.raises(ValueError, match="must be a directory.*is a file"):
+        MAEEmbedder(max_epochs=1, checkpoint=old).fit(curves(8, 64)[0])
 
 
 def test_pretrain_stops_at_the_first_non_finite_loss(monkeypatch):

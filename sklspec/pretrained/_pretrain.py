@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from .._torch import (
+    CHECKPOINT_FILES,
     StepStream,
     _warmup_cosine,
     derive_seed,
@@ -266,15 +267,7 @@ def _prepare(objective: str, batch: dict) -> dict:
 
 
 def _check_resume(directory: Path, resume: bool) -> None:
-    """Refuse a checkpoint that is a file, or one to be overwritten."""
-    from .._torch import CHECKPOINT_FILES
-
-    if directory.is_file():
-        raise ValueError(
-            f"checkpoint must be a directory (skorch's Checkpoint files); "
-            f"{str(directory)!r} is a file (the single-file checkpoints of "
-            "sklspec 0.1 cannot be continued). Pass a new directory."
-        )
+    """Refuse a checkpoint to be overwritten (train_module refuses a file)."""
     if (directory / CHECKPOINT_FILES["f_history"]).is_file() and not resume:
         raise ValueError(
             f"{str(directory)!r} holds the checkpoint of an earlier run: pass "
@@ -453,11 +446,10 @@ def pretrain(
 
     inner = module.model if objective == "hybrid" else module
     inner.fit_input_statistics(batch_at(0)["X"])
-    every = max(1, int(checkpoint_every))
     stream = StepStream(
         lambda step: _prepare(objective, batch_at(step)),
         n_steps=n_steps,
-        steps_per_epoch=every,
+        steps_per_epoch=checkpoint_every,
         seed=seed,
         rows_per_step=rows,
     )
@@ -466,7 +458,7 @@ def pretrain(
         "run": "sklspec.pretrained.pretrain",
         "objective": objective,
         "steps": n_steps,
-        "steps_per_epoch": every,
+        "steps_per_epoch": stream.steps_per_epoch,
         "batch_size": int(batch_size),
         "n_points": int(n_points),
         "channels": list(channels),
