@@ -6,8 +6,9 @@ read a block at a time (:func:`is_stream` says which inputs are):
 * a :class:`numpy.memmap` (``np.load(path, mmap_mode="r")`` of an ``.npy``);
 * an h5py ``Dataset`` or a zarr ``Array`` (extra ``stream``);
 * an iterable of 2-D batches whose ``__iter__`` starts over each time it is
-  called (a list of arrays, an object with ``__iter__``, or a function that
-  returns an iterator wrapped in :class:`BatchIterable`).
+  called (an object with ``__iter__``, or a function that returns an
+  iterator wrapped in :class:`BatchIterable`; a list or tuple is in-memory
+  spectra, as everywhere in scikit-learn).
 
 :class:`SpectraSource` validates such an input block by block (width,
 NaN / inf) without ever holding more than a block;

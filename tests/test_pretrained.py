@@ -55,6 +55,18 @@ def test_pretrain_is_seeded_and_refuses_unknown():
         pretrain("vicreg", **TINY)
 
 
+@pytest.fixture
+def default_sigint():
+    """Python's own SIGINT handler (KeyboardInterrupt) during the test: a
+    pytest started in the background of a shell without job control
+    inherits SIGINT ignored, which a fit rightly leaves alone."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _sigint_at(monkeypatch, n_batch):
     """Make the `n_batch`-th prepared batch of pretrain send this process a
     real Ctrl-C (SIGINT)."""
@@ -74,7 +86,7 @@ def _sigint_at(monkeypatch, n_batch):
     monkeypatch.setattr(P, "_prepare", prepare)
 
 
-def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch):
+def test_pretrain_resume_matches_uninterrupted(tmp_path, monkeypatch, default_sigint):
     full = pretrain("hybrid", **TINY)  # 9 steps
     ckpt = tmp_path / "run"
     with monkeypatch.context() as m:
@@ -126,7 +138,9 @@ def test_pretrain_stops_at_the_first_non_finite_loss(monkeypatch):
     assert len(calls) == 3  # not the other steps of the epoch
 
 
-def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(monkeypatch):
+def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(
+    monkeypatch, default_sigint
+):
     import os
     import signal
 
@@ -147,6 +161,31 @@ def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(monkeypatch):
         emb.fit(X)
     assert len(calls) == 2  # stopped there, not at the end
     assert not hasattr(emb, "module_")  # nothing half-trained kept
+
+
+def test_an_ignored_sigint_leaves_the_fit_alone(monkeypatch):
+    # a process that ignores SIGINT (nohup, a background job) trains on
+    import os
+    import signal
+
+    from sklspec.nn import MaskedAutoencoder1d
+
+    real, calls = MaskedAutoencoder1d.forward, []
+
+    def forward(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(MaskedAutoencoder1d, "forward", forward)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        X, _ = curves(40, 64)
+        emb = MAEEmbedder(max_epochs=2, batch_size=8, random_state=0).fit(X)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert len(emb.history_) == 2 and len(calls) == 10
 
 
 def test_pretrain_history_keeps_no_batches():

@@ -918,67 +918,116 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         Parameters
         ----------
-        X : array-like, DataFrame or on-disk array of shape (n_spectra, n_points)
-            Spectra of the width (and wavelength axis) seen in ``fit``. A
-            file-backed memmap (``np.load(path, mmap_mode="r")``), an h5py
-            Dataset or a zarr Array is embedded block by block (8,192 spectra
-            at a time): memory holds the embeddings and one block, never the
-            library.
+        X : array-like, DataFrame, on-disk array or iterable of batches
+            Spectra ``(n_spectra, n_points)`` of the width (and wavelength
+            axis) seen in ``fit``. A file-backed memmap (``np.load(path,
+            mmap_mode="r")``), an h5py Dataset or a zarr Array is embedded
+            block by block (8,192 spectra at a time): memory holds the
+            embeddings and one block, never the library. An iterable of 2-D
+            batches (see :func:`sklspec.utils.is_stream`; a generator will
+            do, it is read once) is embedded batch by batch, its embeddings
+            concatenated in order.
 
         Returns
         -------
         Z : ndarray of shape (n_spectra, n_features_out)
             The embeddings, float32 for float32 input, else float64.
 
+        Raises
+        ------
+        ValueError
+            If the spectra are invalid (NaN, wrong width, ...); for a library
+            read block by block the message names the block's rows.
+
         Warns
         -----
         ConstantSpectraWarning
-            If some spectra are constant (all points equal); also at
-            :meth:`fit`. See :mod:`sklspec.exceptions`.
+            If some spectra are constant (all points equal), once for the
+            whole input with their row numbers; also at :meth:`fit`. See
+            :mod:`sklspec.exceptions`.
         """
         check_is_fitted(self)
         if _is_disk_array(X):
             return self._transform_on_disk(X)
-        return self._transform_array(X)
+        if is_stream(X):
+            return self._transform_blocks(iter(X))
+        Z, constant = self._embed_checked(X)
+        self._warn_constant(constant, n_total=None)
+        return Z
+
+    def _warn_constant(self, constant: np.ndarray, n_total: int | None) -> None:
+        warn_constant_spectra(
+            constant,
+            type(self).__name__,
+            "their embeddings say nothing about them",
+            n_total=n_total,
+        )
 
     def _transform_on_disk(self, X) -> np.ndarray:
         """:meth:`transform` of an on-disk library, one block at a time."""
         source = SpectraSource(X, name=type(self).__name__)  # checks shape, dtype
         if source.n_rows == 0:  # refused as an empty in-memory array is
-            return self._transform_array(np.array(X[:0]))
-        Z = None
-        for start in range(0, source.n_rows, BLOCK_ROWS):
-            # a writable in-memory copy of the block (a memmap's slice is
-            # read-only, which torch warns about)
-            block = self._transform_array(np.array(X[start : start + BLOCK_ROWS]))
-            if Z is None:
-                Z = np.empty((source.n_rows, block.shape[1]), dtype=block.dtype)
-            Z[start : start + len(block)] = block
-        return Z
+            return self._embed_checked(np.array(X[:0]))[0]
+        # a writable in-memory copy of each block (a memmap's slice is
+        # read-only, which torch warns about)
+        blocks = (
+            np.array(X[start : start + BLOCK_ROWS])
+            for start in range(0, source.n_rows, BLOCK_ROWS)
+        )
+        return self._transform_blocks(blocks, n_rows=source.n_rows)
 
-    def _transform_array(self, X) -> np.ndarray:
+    def _transform_blocks(self, blocks, n_rows: int | None = None) -> np.ndarray:
+        """:meth:`transform` of a library given as blocks, in order.
+
+        Errors name the block's rows and constant spectra are reported once,
+        numbered in the whole library. With `n_rows` the output is filled in
+        place, else the blocks' embeddings are concatenated.
+        """
+        name = type(self).__name__
+        parts, constant, seen, Z = [], [], 0, None
+        for block in blocks:
+            shape = getattr(block, "shape", None)
+            if shape is not None and len(shape) == 2 and shape[0] == 0:
+                continue  # an empty batch adds nothing
+            try:
+                Zb, const = self._embed_checked(block)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{name}.transform: the block from row {seen} of the library: {exc}"
+                ) from exc
+            size = len(Zb)
+            constant.extend((seen + np.flatnonzero(const)).tolist())
+            if n_rows is None:
+                parts.append(Zb)
+            else:
+                if Z is None:
+                    Z = np.empty((n_rows, Zb.shape[1]), dtype=Zb.dtype)
+                Z[seen : seen + size] = Zb
+            seen += size
+        if seen == 0:
+            raise ValueError(
+                f"{name}.transform: the iterable of batches yielded no spectra."
+            )
+        self._warn_constant(np.asarray(constant, dtype=np.intp), n_total=seen)
+        return Z if n_rows is not None else np.concatenate(parts)
+
+    def _embed_checked(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Validate and embed in-memory spectra: the embeddings and the
+        constant-spectrum mask (not yet warned about)."""
         grid = getattr(self, "grid_", None)
         if grid is not None:
             G = grid.transform(X)
-            warn_constant_spectra(
-                constant_rows(G[:, : grid.n_points]),
-                type(self).__name__,
-                "their embeddings say nothing about them",
-            )
+            constant = constant_rows(G[:, : grid.n_points])
             Z = self._embed(G[:, : grid.n_points])
             if grid.keep_stats:
                 Z = np.hstack([Z, G[:, grid.n_points :]])
-            return Z.astype(G.dtype, copy=False)
+            return Z.astype(G.dtype, copy=False), constant
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         check_network_magnitude(X, type(self).__name__)
-        warn_constant_spectra(
-            constant_rows(X),
-            type(self).__name__,
-            "their embeddings say nothing about them",
-        )
+        constant = constant_rows(X)
         Z = self._embed(X)
-        return Z.astype(X.dtype, copy=False)
+        return Z.astype(X.dtype, copy=False), constant
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

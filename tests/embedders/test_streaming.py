@@ -401,12 +401,12 @@ def test_transform_embeds_an_on_disk_library_block_by_block(
     emb = make().fit(X[:100])
     expected = emb.transform(X)
     seen = []
-    transform_array = type(emb)._transform_array
+    embed_checked = type(emb)._embed_checked
     monkeypatch.setattr(base, "BLOCK_ROWS", 64)  # 250 rows: 4 blocks
     monkeypatch.setattr(
         type(emb),
-        "_transform_array",
-        lambda self, B: seen.append(type(B)) or transform_array(self, B),
+        "_embed_checked",
+        lambda self, B: seen.append(type(B)) or embed_checked(self, B),
     )
     Z = emb.transform(mm)
     assert len(seen) == 4 and all(t is np.ndarray for t in seen)
@@ -417,3 +417,73 @@ def test_transform_embeds_an_on_disk_library_block_by_block(
     np.save(tmp_path / "cube.npy", np.zeros((3, 4, 5), np.float32))
     with pytest.raises(ValueError, match="2-D library"):
         emb.transform(np.load(tmp_path / "cube.npy", mmap_mode="r"))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: VAEEmbedder(random_state=0, **FAST[VAEEmbedder]),
+        lambda: MAEEmbedder(random_state=0, grid=32, **FAST[MAEEmbedder]),
+    ],
+    ids=["vae", "mae-grid"],
+)
+def test_transform_and_fit_transform_take_an_iterable_of_batches(make):
+    # fit streams an iterable of batches: transform (and so fit_transform
+    # and a Pipeline) take one too, a generator included (read once)
+    X = _library(n=250)
+    emb = make().fit(X[:100])
+    expected = emb.transform(X)
+    for batches in (
+        BatchIterable(lambda: (X[i : i + 64] for i in range(0, len(X), 64))),
+        (X[i : i + 100] for i in range(0, len(X), 100)),
+        iter([X[:0], X[:7], X[7:]]),  # an empty batch adds nothing
+    ):
+        Z = emb.transform(batches)
+        assert Z.dtype == np.float32 and Z.shape == expected.shape
+        np.testing.assert_allclose(Z, expected, rtol=1e-5, atol=1e-6)
+    Z64 = emb.transform(b.astype(np.float64) for b in (X[:50], X[50:]))
+    assert Z64.dtype == np.float64
+    library = BatchIterable(lambda: (X[i : i + 50] for i in range(0, len(X), 50)))
+    streamed = make().fit(library)
+    np.testing.assert_array_equal(make().fit_transform(library), streamed.transform(X))
+    with pytest.raises(ValueError, match="yielded no spectra"):
+        emb.transform(iter([]))
+
+
+def test_streamed_transform_names_the_rows_of_a_bad_block(tmp_path, monkeypatch):
+    import sklspec.embedders._base as base
+
+    X = _library(n=250)
+    emb = VAEEmbedder(random_state=0, **FAST[VAEEmbedder]).fit(X[:100])
+    bad = X.copy()
+    bad[130, 5] = np.nan
+    with pytest.raises(ValueError, match=r"block from row 100 .*NaN"):
+        emb.transform(bad[i : i + 50] for i in range(0, 250, 50))
+    np.save(tmp_path / "bad.npy", bad)
+    monkeypatch.setattr(base, "BLOCK_ROWS", 64)
+    with pytest.raises(ValueError, match=r"block from row 128 .*NaN"):
+        emb.transform(np.load(tmp_path / "bad.npy", mmap_mode="r"))
+    with pytest.raises(ValueError, match=r"block from row 50 .*64 features"):
+        emb.transform(iter([X[:50], X[50:60, :40]]))
+
+
+def test_streamed_transform_warns_once_with_library_row_numbers(tmp_path, monkeypatch):
+    # each block used to warn on its own, numbering rows within the block
+    import sklspec.embedders._base as base
+
+    X = _library(n=250)
+    emb = VAEEmbedder(random_state=0, **FAST[VAEEmbedder]).fit(X[:100])
+    flat = X.copy()
+    flat[[3, 70, 200]] = 1.0
+    np.save(tmp_path / "flat.npy", flat)
+    monkeypatch.setattr(base, "BLOCK_ROWS", 64)
+    sources = {
+        "memmap": np.load(tmp_path / "flat.npy", mmap_mode="r"),
+        "batches": (flat[i : i + 64] for i in range(0, 250, 64)),
+    }
+    for source in sources.values():
+        with pytest.warns(ConstantSpectraWarning) as record:
+            emb.transform(source)
+        assert len(record) == 1
+        assert "3 of 250 spectra" in str(record[0].message)
+        assert "rows [3, 70, 200]" in str(record[0].message)
