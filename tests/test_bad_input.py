@@ -503,3 +503,24 @@ def test_fuzz_random_bytes_are_refused_naming_the_file(tmp_path_factory):
         assert data.X.ndim == 2 and data.X.shape[1] == data.wavelengths.size >= 1
 
     check()
+
+
+def test_checks_from_row_extremes_equal_the_checks_on_the_spectra():
+    # the embedders read X once for the magnitude and constant checks
+    from sklspec.utils._validation import check_network_magnitude
+    from sklspec.utils._warnings import constant_rows, row_extremes
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 9))
+    X[[1, 4]] = [[2.5], [-7.0]]
+    X[2] = 0.0
+    for A in (X, X.astype(np.float32), np.arange(12, dtype=np.uint8).reshape(3, 4)):
+        np.testing.assert_array_equal(
+            constant_rows(A, extremes=row_extremes(A)), constant_rows(A)
+        )
+    assert constant_rows(X).tolist() == [False, True, True, False, True, False]
+    assert row_extremes(np.ones((3, 0))) is None
+    for scale in (1e31, 1e-31):
+        with pytest.raises(ValueError, match="largest magnitude"):
+            check_network_magnitude(X * scale, "VAE", extremes=row_extremes(X * scale))
+    check_network_magnitude(X, "VAE", extremes=row_extremes(X))

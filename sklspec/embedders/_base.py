@@ -77,7 +77,7 @@ from ..preprocessing._canonical import STATS_NAMES
 from ..pretrained._registry import SHIPPED, resolve_weights
 from ..utils._docs import fill_doc
 from ..utils._validation import check_network_magnitude, wavelengths_from_X
-from ..utils._warnings import constant_rows, warn_constant_spectra
+from ..utils._warnings import constant_rows, row_extremes, warn_constant_spectra
 
 __all__ = ["BaseEmbedder", "load_pretrained"]
 
@@ -1024,8 +1024,9 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             return Z.astype(G.dtype, copy=False), constant
         self._check_axis(X, fitting=False)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        check_network_magnitude(X, type(self).__name__)
-        constant = constant_rows(X)
+        extremes = row_extremes(X)  # one read of X for both checks
+        check_network_magnitude(X, type(self).__name__, extremes=extremes)
+        constant = constant_rows(X, extremes=extremes)
         Z = self._embed(X)
         return Z.astype(X.dtype, copy=False), constant
 

@@ -201,6 +201,7 @@ def check_magnitude(
     why: str = "the fit would end in inf or NaN",
     what: str = "spectra",
     limits: tuple[float, float] = MAGNITUDE_RANGE,
+    extremes=None,
 ) -> None:
     """Refuse spectra too large or too small to square in float64.
 
@@ -223,6 +224,9 @@ def check_magnitude(
         The smallest and largest accepted peak magnitude: float64's
         ``(1e-150, 1e150)``, or :data:`FLOAT32_MAGNITUDE_RANGE` for what a
         float32 network sees.
+    extremes : (ndarray, ndarray) or None, default=None
+        The rows' maxima and minima (:func:`sklspec.utils._warnings.row_extremes`)
+        when already computed: `X` is not read again.
 
     Raises
     ------
@@ -239,10 +243,13 @@ def check_magnitude(
     ValueError: PLS cannot fit spectra whose largest magnitude is 1e+200: ...
     """
     # the largest magnitude from the extremes: no temporary the size of X
-    X = np.asarray(X)
-    if X.dtype.kind != "f":  # -min of unsigned integers would wrap around
-        X = X.astype(np.float64)
-    peak = max(float(np.max(X, initial=0.0)), -float(np.min(X, initial=0.0)))
+    if extremes is not None:
+        high, low = extremes
+    else:
+        high = low = np.asarray(X)
+        if high.dtype.kind != "f":  # -min of unsigned integers would wrap around
+            high = low = high.astype(np.float64)
+    peak = max(float(np.max(high, initial=0.0)), -float(np.min(low, initial=0.0)))
     low, high = limits
     if peak > high or 0 < peak < low:
         precision = "float64" if low <= MAGNITUDE_RANGE[0] else "float32"
@@ -255,7 +262,7 @@ def check_magnitude(
         )
 
 
-def check_network_magnitude(X, who: str) -> None:
+def check_network_magnitude(X, who: str, extremes=None) -> None:
     """Refuse spectra a float32 network cannot take (see :func:`check_magnitude`).
 
     Parameters
@@ -264,6 +271,8 @@ def check_network_magnitude(X, who: str) -> None:
         Finite spectra (already validated).
     who : str
         The estimator, named in the message.
+    extremes : (ndarray, ndarray) or None, default=None
+        As in :func:`check_magnitude`.
 
     Raises
     ------
@@ -276,6 +285,7 @@ def check_network_magnitude(X, who: str) -> None:
         who,
         "its float32 network would see inf, or zeros",
         limits=FLOAT32_MAGNITUDE_RANGE,
+        extremes=extremes,
     )
 
 

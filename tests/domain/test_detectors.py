@@ -537,4 +537,5 @@ def test_other_instrument_is_detected_on_real_data():
             )
         assert aucs["PCA q"] > 0.7, (name, aucs)
         assert aucs["PCA combined"] > 0.7, (name, aucs)
+        assert aucs["VAE reconstruction"] > 0.7, (name, aucs)
     print("\n" + "\n".join(rows))
