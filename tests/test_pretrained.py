@@ -138,9 +138,9 @@ def test_pretrain_stops_at_the_first_non_finite_loss(monkeypatch):
     assert len(calls) == 3  # not the other steps of the epoch
 
 
-def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(
-    monkeypatch, default_sigint
-):
+def _sigint_in_forward(monkeypatch, n_call):
+    """Make the `n_call`-th forward pass of the MAE send this process a real
+    Ctrl-C (SIGINT); returns the list that counts the passes."""
     import os
     import signal
 
@@ -150,11 +150,18 @@ def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(
 
     def forward(self, *args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == n_call:
             os.kill(os.getpid(), signal.SIGINT)
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(MaskedAutoencoder1d, "forward", forward)
+    return calls
+
+
+def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(
+    monkeypatch, default_sigint
+):
+    calls = _sigint_in_forward(monkeypatch, 2)
     X, _ = curves(40, 64)
     emb = MAEEmbedder(max_epochs=5, batch_size=8, random_state=0)
     with pytest.raises(KeyboardInterrupt, match="checkpoint=<directory>"):
@@ -165,20 +172,9 @@ def test_ctrl_c_in_an_embedder_fit_raises_instead_of_returning(
 
 def test_an_ignored_sigint_leaves_the_fit_alone(monkeypatch):
     # a process that ignores SIGINT (nohup, a background job) trains on
-    import os
     import signal
 
-    from sklspec.nn import MaskedAutoencoder1d
-
-    real, calls = MaskedAutoencoder1d.forward, []
-
-    def forward(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(MaskedAutoencoder1d, "forward", forward)
+    calls = _sigint_in_forward(monkeypatch, 2)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         X, _ = curves(40, 64)

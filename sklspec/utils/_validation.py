@@ -244,12 +244,12 @@ def check_magnitude(
     """
     # the largest magnitude from the extremes: no temporary the size of X
     if extremes is not None:
-        high, low = extremes
+        maxima, minima = extremes
     else:
-        high = low = np.asarray(X)
-        if high.dtype.kind != "f":  # -min of unsigned integers would wrap around
-            high = low = high.astype(np.float64)
-    peak = max(float(np.max(high, initial=0.0)), -float(np.min(low, initial=0.0)))
+        maxima = minima = np.asarray(X)
+        if maxima.dtype.kind != "f":  # -min of unsigned integers would wrap around
+            maxima = minima = maxima.astype(np.float64)
+    peak = max(float(np.max(maxima, initial=0.0)), -float(np.min(minima, initial=0.0)))
     low, high = limits
     if peak > high or 0 < peak < low:
         precision = "float64" if low <= MAGNITUDE_RANGE[0] else "float32"
