@@ -14,7 +14,9 @@ read a block at a time (:func:`is_stream` says which inputs are):
 NaN / inf) without ever holding more than a block;
 :func:`stream_moments` computes in one pass the statistics the modules need
 (per-point mean and variance, merged as in Chan et al.), and
-:class:`BatchStream` is the torch ``IterableDataset`` that training reads:
+:class:`sklspec._torch.BatchStream` is the torch ``IterableDataset`` that
+training reads (this module needs no torch, so ``sklspec.utils`` and
+``sklspec.plotting`` import without it):
 the order of the blocks and the rows inside a shuffle buffer are drawn from
 torch's generator at the start of every epoch (which
 :func:`sklspec._torch.train_module` seeds from the epoch number), and the
@@ -28,11 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
 
 __all__ = [
     "BatchIterable",
-    "BatchStream",
     "FeatureMoments",
     "SpectraSource",
     "is_stream",
@@ -336,93 +336,3 @@ def stream_moments(
             moments = FeatureMoments(0, np.zeros(width), np.zeros(width))
         moments.update(block)
     return moments
-
-
-class BatchStream(torch.utils.data.IterableDataset):
-    """The torch dataset of a streaming fit: fresh batches every epoch.
-
-    Every pass draws a seed from torch's default generator, so the block
-    order, the shuffle of the rows and everything `make_batch` draws depend
-    on torch's state when the pass starts (seeded per epoch by
-    :func:`sklspec._torch.train_module`: a resumed run sees the same batches
-    as an uninterrupted one).
-
-    Parameters
-    ----------
-    source : SpectraSource
-        The library.
-    rows_per_batch : int
-        Spectra per batch.
-    make_batch : callable
-        ``make_batch(rows, rng) -> (X_batch, y_batch)`` of torch tensors (or
-        a dict of tensors for ``X_batch``): the training data of one batch.
-    preprocess : callable or None
-        Applied to every block first (e.g. the canonical grid).
-    shuffle : bool, default=True
-        Random block order and rows shuffled in a buffer of
-        :data:`BLOCK_ROWS` rows.
-    min_rows : int, default=2
-        A last batch with fewer spectra is dropped (BatchNorm cannot train
-        on one).
-    """
-
-    def __init__(
-        self,
-        source: SpectraSource,
-        *,
-        rows_per_batch: int,
-        make_batch: Callable,
-        preprocess: Callable | None = None,
-        shuffle: bool = True,
-        min_rows: int = 2,
-    ):
-        super().__init__()
-        self.source = source
-        self.rows_per_batch = int(rows_per_batch)
-        self.make_batch = make_batch
-        self.preprocess = preprocess
-        self.shuffle = shuffle
-        self.min_rows = min_rows
-
-    def n_batches(self, n_rows: int) -> int:
-        """Batches of one pass over `n_rows` spectra (the same in every pass).
-
-        Only a last short batch (fewer than `min_rows`) may be dropped, so
-        the count does not depend on the shuffle.
-        """
-        full, rest = divmod(n_rows, self.rows_per_batch)
-        return full + (1 if rest >= self.min_rows else 0)
-
-    def __iter__(self):
-        seed = int(torch.randint(0, 2**62, ()).item())
-        rng = np.random.default_rng(seed)
-        r = self.rows_per_batch
-        buffer: list[np.ndarray] = []
-        held = 0
-        for block in self.source.blocks(rng if self.shuffle else None):
-            if self.preprocess is not None:
-                block = self.preprocess(block)
-            buffer.append(block)
-            held += len(block)
-            if held < BLOCK_ROWS:
-                continue
-            rows = np.concatenate(buffer)
-            if self.shuffle:
-                rows = rows[rng.permutation(len(rows))]
-            n_full = len(rows) // r
-            for i in range(n_full):
-                yield self.make_batch(rows[i * r : (i + 1) * r], rng)
-            buffer, held = [rows[n_full * r :]], len(rows) - n_full * r
-        rows = np.concatenate(buffer) if buffer else np.zeros((0, 0), np.float32)
-        if self.shuffle and len(rows):
-            rows = rows[rng.permutation(len(rows))]
-        for i in range(0, len(rows), r):
-            chunk = rows[i : i + r]
-            if len(chunk) >= self.min_rows:
-                yield self.make_batch(chunk, rng)
-
-
-def plain_batch(rows: np.ndarray, rng) -> tuple:
-    """Default ``make_batch``: the spectra, and a placeholder target."""
-    x = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
-    return x, torch.zeros(len(rows))

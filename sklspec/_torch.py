@@ -18,11 +18,11 @@ stands on the four pieces here, so no other file writes a batched
     finite loss that rose or never fell a
     :class:`~sklspec.exceptions.TrainingDivergenceWarning`; a Ctrl-C raises
     rather than ending the fit quietly) on arrays, on a streamed library
-    (:mod:`sklspec._stream`) or on generated batches, one per optimiser
-    step (:class:`StepStream`, the pretraining of :mod:`sklspec.pretrained`);
-    with a
-    ``checkpoint`` directory, skorch's ``Checkpoint`` / ``LoadInitState``
-    resume an interrupted run to the very weights of an uninterrupted one
+    (:mod:`sklspec._stream`, read through :class:`BatchStream`) or on
+    generated batches, one per optimiser step (:class:`StepStream`, the
+    pretraining of :mod:`sklspec.pretrained`); with a ``checkpoint``
+    directory, skorch's ``Checkpoint`` / ``LoadInitState`` resume an
+    interrupted run to the very weights of an uninterrupted one
     (torch seeded per epoch by :func:`epoch_seed`, schedules stepped per
     batch resumed by :func:`lr_scheduler`); with ``accelerator``, training
     goes through Hugging Face Accelerate (mixed precision, several GPUs or
@@ -43,7 +43,10 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from ._stream import BLOCK_ROWS, SpectraSource
+
 __all__ = [
+    "BatchStream",
     "StepStream",
     "derive_seed",
     "divergence_message",
@@ -400,6 +403,96 @@ def _resume_callbacks(checkpoint, fingerprint) -> tuple[list, int]:
     return [("checkpoint", cp), ("load_init_state", LoadInitState(cp))], done
 
 
+class BatchStream(torch.utils.data.IterableDataset):
+    """The torch dataset of a streaming fit: fresh batches every epoch.
+
+    Every pass draws a seed from torch's default generator, so the block
+    order, the shuffle of the rows and everything `make_batch` draws depend
+    on torch's state when the pass starts (seeded per epoch by
+    :func:`sklspec._torch.train_module`: a resumed run sees the same batches
+    as an uninterrupted one).
+
+    Parameters
+    ----------
+    source : SpectraSource
+        The library.
+    rows_per_batch : int
+        Spectra per batch.
+    make_batch : callable
+        ``make_batch(rows, rng) -> (X_batch, y_batch)`` of torch tensors (or
+        a dict of tensors for ``X_batch``): the training data of one batch.
+    preprocess : callable or None
+        Applied to every block first (e.g. the canonical grid).
+    shuffle : bool, default=True
+        Random block order and rows shuffled in a buffer of
+        :data:`sklspec._stream.BLOCK_ROWS` rows.
+    min_rows : int, default=2
+        A last batch with fewer spectra is dropped (BatchNorm cannot train
+        on one).
+    """
+
+    def __init__(
+        self,
+        source: SpectraSource,
+        *,
+        rows_per_batch: int,
+        make_batch: Callable,
+        preprocess: Callable | None = None,
+        shuffle: bool = True,
+        min_rows: int = 2,
+    ):
+        super().__init__()
+        self.source = source
+        self.rows_per_batch = int(rows_per_batch)
+        self.make_batch = make_batch
+        self.preprocess = preprocess
+        self.shuffle = shuffle
+        self.min_rows = min_rows
+
+    def n_batches(self, n_rows: int) -> int:
+        """Batches of one pass over `n_rows` spectra (the same in every pass).
+
+        Only a last short batch (fewer than `min_rows`) may be dropped, so
+        the count does not depend on the shuffle.
+        """
+        full, rest = divmod(n_rows, self.rows_per_batch)
+        return full + (1 if rest >= self.min_rows else 0)
+
+    def __iter__(self):
+        seed = int(torch.randint(0, 2**62, ()).item())
+        rng = np.random.default_rng(seed)
+        r = self.rows_per_batch
+        buffer: list[np.ndarray] = []
+        held = 0
+        for block in self.source.blocks(rng if self.shuffle else None):
+            if self.preprocess is not None:
+                block = self.preprocess(block)
+            buffer.append(block)
+            held += len(block)
+            if held < BLOCK_ROWS:
+                continue
+            rows = np.concatenate(buffer)
+            if self.shuffle:
+                rows = rows[rng.permutation(len(rows))]
+            n_full = len(rows) // r
+            for i in range(n_full):
+                yield self.make_batch(rows[i * r : (i + 1) * r], rng)
+            buffer, held = [rows[n_full * r :]], len(rows) - n_full * r
+        rows = np.concatenate(buffer) if buffer else np.zeros((0, 0), np.float32)
+        if self.shuffle and len(rows):
+            rows = rows[rng.permutation(len(rows))]
+        for i in range(0, len(rows), r):
+            chunk = rows[i : i + r]
+            if len(chunk) >= self.min_rows:
+                yield self.make_batch(chunk, rng)
+
+
+def plain_batch(rows: np.ndarray, rng) -> tuple:
+    """Default ``make_batch``: the spectra, and a placeholder target."""
+    x = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
+    return x, torch.zeros(len(rows))
+
+
 class StepStream(torch.utils.data.IterableDataset):
     """Generated batches for :func:`train_module`: one per optimiser step.
 
@@ -552,7 +645,7 @@ def train_module(
     X : ndarray, dict of ndarray or torch IterableDataset
         Inputs (float32); a dict's arrays share their first axis and are
         passed to ``module.forward`` by keyword. An ``IterableDataset``
-        (:class:`sklspec._stream.BatchStream`) yields whole batches
+        (:class:`BatchStream`) yields whole batches
         ``(X_batch, y_batch)``; it is read anew every epoch. A
         :class:`StepStream` yields generated batches, one per optimiser step.
     y : ndarray or None

@@ -56,13 +56,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._stream import (
     BLOCK_ROWS,
-    BatchStream,
     SpectraSource,
     _is_disk_array,
     is_stream,
     stream_moments,
 )
 from .._torch import (
+    BatchStream,
     derive_seed,
     n_rows,
     predict,
@@ -738,7 +738,7 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         One pass computes the input statistics (per-point moments) and
         counts the spectra; training then reads the library once per epoch
-        through a :class:`~sklspec._stream.BatchStream`, whose batches
+        through a :class:`~sklspec._torch.BatchStream`, whose batches
         :meth:`_make_training_data` turns into pretext data afresh every
         epoch. Memory holds one shuffle buffer of spectra, whatever the
         library's size.

@@ -519,7 +519,7 @@ def test_other_instrument_is_detected_on_real_data():
             PCA(k), method="knn", n_neighbors=3, alpha=0.1
         )
         detectors["VAE reconstruction"] = ReconstructionErrorDetector(
-            VAEEmbedder(latent_dim=8, hidden=(64,), max_epochs=60, random_state=0),
+            VAEEmbedder(latent_dim=8, hidden=(64,), max_epochs=30, random_state=0),
             cv=3,
             alpha=0.1,
             random_state=0,

@@ -12,12 +12,11 @@ import torch
 
 from sklspec._stream import (
     BLOCK_ROWS,
-    BatchStream,
     FeatureMoments,
     SpectraSource,
-    plain_batch,
     stream_moments,
 )
+from sklspec._torch import BatchStream, plain_batch
 from sklspec.embedders import (
     MAEEmbedder,
     NIRtoMIRConverter,
@@ -248,61 +247,85 @@ def test_groups_with_a_stream_and_converter_streams_are_refused(library):
 
 
 # ------------------------------------------------------- checkpoint / resume
-_KILLED_RUN = textwrap.dedent(
+# One interpreter start for all the killed runs: the process imports sklspec,
+# then forks a child per run before any torch computation (so no thread pool
+# is shared), and the child is SIGKILLed in the middle of its fit.
+_KILLED_RUNS = textwrap.dedent(
     """
-    import os, signal, sys
+    import json, os, signal, sys
     import numpy as np
     import torch
     from skorch.callbacks import Callback
     import sklspec.embedders as E
 
-    torch.set_num_threads(int(sys.argv[5]))  # as the test: bitwise equal sums
-
     class KillAfter(Callback):
+        def __init__(self, epochs):
+            self.epochs = epochs
+
         def on_epoch_end(self, net, **kwargs):
-            if len(net.history) == int(sys.argv[4]):
+            if len(net.history) == self.epochs:
                 os.kill(os.getpid(), signal.SIGKILL)  # no cleanup, no flush
 
-    kw = eval(sys.argv[3])
-    X = np.load(sys.argv[1], mmap_mode="r" if kw.pop("stream") else None)
-    cls = getattr(E, kw.pop("cls"))
-    cls(checkpoint=sys.argv[2], callbacks=[("kill", KillAfter())], **kw).fit(X)
+    status = []
+    for run in json.loads(sys.argv[1]):
+        pid = os.fork()
+        if pid == 0:
+            torch.set_num_threads(run["threads"])  # as the test: equal sums
+            kw = run["params"]
+            X = np.load(run["X"], mmap_mode="r" if run["stream"] else None)
+            kill = [("kill", KillAfter(run["kill_after"]))]
+            E.__dict__[run["cls"]](
+                checkpoint=run["checkpoint"], callbacks=kill, **kw
+            ).fit(X)
+            os._exit(0)  # not killed: the parent reports it
+        status.append(os.waitpid(pid, 0)[1])
+    print(json.dumps([os.WIFSIGNALED(s) and os.WTERMSIG(s) for s in status]))
     """
 )
 
+KILLED = [(MAEEmbedder, False), (MAEEmbedder, True), (TransformRecogEmbedder, False)]
+KILL_AFTER = 2
 
-def _killed_run(tmp_path, checkpoint, kill_after, **kw):
-    np.save(tmp_path / "X.npy", _library(n=160))
+
+def _resume_params(cls):
+    return {**FAST[cls], "max_epochs": 5, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def killed_runs(tmp_path_factory):
+    """The checkpoint folder each case of KILLED left when SIGKILLed."""
+    folder = tmp_path_factory.mktemp("killed")
+    np.save(folder / "X.npy", _library(n=160))
+    runs = [
+        dict(
+            cls=cls.__name__,
+            stream=stream,
+            params=_resume_params(cls),
+            X=str(folder / "X.npy"),
+            checkpoint=str(folder / f"{cls.__name__}-{stream}"),
+            kill_after=KILL_AFTER,
+            threads=torch.get_num_threads(),
+        )
+        for cls, stream in KILLED
+    ]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _KILLED_RUN,
-            str(tmp_path / "X.npy"),
-            str(checkpoint),
-            repr(kw),
-            str(kill_after),
-            str(torch.get_num_threads()),
-        ],
+        [sys.executable, "-c", _KILLED_RUNS, json.dumps(runs)],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout) == [signal.SIGKILL] * len(runs), result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("cls, stream", KILLED)
+def test_killed_fit_resumes_to_the_uninterrupted_weights(cls, stream, killed_runs):
+    kw = _resume_params(cls)
+    checkpoint = killed_runs / f"{cls.__name__}-{stream}"
     history = json.loads((checkpoint / "history.json").read_text())
-    assert len(history) == kill_after
-    return tmp_path / "X.npy"
-
-
-@pytest.mark.parametrize(
-    "cls, stream",
-    [(MAEEmbedder, False), (MAEEmbedder, True), (TransformRecogEmbedder, False)],
-)
-def test_killed_fit_resumes_to_the_uninterrupted_weights(cls, stream, tmp_path):
-    kw = {**FAST[cls], "max_epochs": 5, "random_state": 0}
-    checkpoint = tmp_path / "ckpt"
-    path = _killed_run(tmp_path, checkpoint, 2, cls=cls.__name__, stream=stream, **kw)
-    X = np.load(path, mmap_mode="r" if stream else None)
+    assert len(history) == KILL_AFTER
+    X = np.load(killed_runs / "X.npy", mmap_mode="r" if stream else None)
     resumed = cls(checkpoint=checkpoint, **kw).fit(X)
     uninterrupted = cls(**kw).fit(X)
     assert len(resumed.history_) == 5
