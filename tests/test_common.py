@@ -59,7 +59,7 @@ def _tiny_embedder():
     from sklspec.embedders import TransformRecogEmbedder
 
     return TransformRecogEmbedder(
-        channels=(2, 4, 4), hidden=(4,), max_epochs=1, random_state=0
+        channels=(2, 4, 4), hidden=(4,), max_epochs=1, batch_size=256, random_state=0
     )
 
 
@@ -73,7 +73,7 @@ def _tiny_vae():
 # estimators train for minutes).
 CHEAP_SETTINGS = {
     "TransformRecogEmbedder": lambda: dict(
-        channels=(2, 4, 4), hidden=(4,), max_epochs=1, random_state=0
+        channels=(2, 4, 4), hidden=(4,), max_epochs=1, batch_size=256, random_state=0
     ),
     "FineTunedClassifier": lambda: dict(
         embedder=_tiny_embedder(), head_hidden=(8,), max_epochs=2, random_state=0

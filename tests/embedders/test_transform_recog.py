@@ -17,7 +17,7 @@ from tests._helpers import check_seeded_and_global_rng_untouched, gaussian_peaks
 
 pd = pytest.importorskip("pandas")
 
-TINY = dict(channels=(4, 8, 8), hidden=(8, 8), max_epochs=2, batch_size=16)
+TINY = dict(channels=(4, 8, 8), hidden=(8, 8), max_epochs=2, batch_size=64)
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,7 @@ def test_transform_batches_and_does_not_depend_on_them(data, fitted):
     the embedding is the same for any batching."""
     X, _ = data
     assert fitted._embed_batch_size() == TransformRecogEmbedder._embed_rows
-    emb = clone(fitted).set_params(batch_size=4).fit(X)
+    emb = clone(fitted).set_params(batch_size=32).fit(X)
     assert emb._embed_batch_size() == TransformRecogEmbedder._embed_rows
     Z = emb.transform(X)
     emb._embed_rows = 7  # 9 batches
