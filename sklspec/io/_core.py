@@ -138,7 +138,13 @@ def _axis_text(x: np.ndarray, unit: str) -> str:
 
 
 def _common_axis(items, resample):
-    """The one axis of all files, resampling them when asked; (x, [Y...])."""
+    """The one axis of all files, resampling them when asked.
+
+    Returns ``(x, [Y...], asked)``; `asked` says resampling was asked for
+    (``resample`` True or an axis), so that every row says whether its file
+    was changed.
+    """
+    explicit = resample is not None and not isinstance(resample, (bool, np.bool_))
     units = {(it[2].x_unit, it[2].axis_kind) for it in items}
     kinds = {it[2].kind for it in items}
     if len(units) > 1 or len(kinds) > 1:
@@ -163,10 +169,10 @@ def _common_axis(items, resample):
                 break
         else:
             groups.append((parsed.x, [p.name]))
-    if len(groups) == 1:
-        return x0, [it[2].Y for it in items], False
+    if len(groups) == 1 and not explicit:  # an explicit axis is always honoured
+        return x0, [it[2].Y for it in items], bool(resample)
     unit = items[0][2].x_unit
-    if resample is False or resample is None:
+    if not explicit and not resample:
         listing = "; ".join(
             f"{_axis_text(x, unit)}: {len(names)} file(s), e.g. {names[0]}"
             for x, names in groups
@@ -181,7 +187,7 @@ def _common_axis(items, resample):
 
     lo = max(float(np.min(it[2].x)) for it in items)
     hi = min(float(np.max(it[2].x)) for it in items)
-    if resample is True:
+    if not explicit:
         target = x0[(x0 >= lo) & (x0 <= hi)]
     else:
         target = np.asarray(resample, dtype=np.float64).ravel()
@@ -212,7 +218,7 @@ def _common_axis(items, resample):
 
 
 def _bunch(items, *, resample=False, as_frame=False, name=None, source=None) -> Bunch:
-    x, Ys, resampled = _common_axis(items, resample)
+    x, Ys, asked = _common_axis(items, resample)
     dtype = np.result_type(*[Y.dtype for Y in Ys])
     if not np.issubdtype(dtype, np.floating):
         dtype = np.float64
@@ -220,9 +226,10 @@ def _bunch(items, *, resample=False, as_frame=False, name=None, source=None) -> 
     rows = []
     for p, _, parsed in items:
         for row in _rows(p, parsed):
-            if resampled:
+            if asked:
                 row["resampled"] = not _same_axis(parsed.x, x)
             rows.append(row)
+    resampled = any(row.get("resampled", False) for row in rows)
     first = items[0][2]
     sample_id = np.asarray([r["sample_id"] for r in rows], dtype=object)
     extras = {
@@ -461,8 +468,9 @@ def read_spectra(
     -------
     data : :class:`~sklearn.utils.Bunch`
         As :func:`read_spectrum`, one row per spectrum, files in sorted order
-        (a list keeps its order); ``metadata[i]["resampled"]`` says which
-        files were interpolated.
+        (a list keeps its order). When `resample` is set,
+        ``metadata[i]["resampled"]`` says whether each file was changed (cut
+        or interpolated).
 
     Raises
     ------

@@ -296,6 +296,30 @@ def test_folder_resampled_onto_a_common_axis(samples, tmp_path):
         read_spectra(folder, block="rf", resample=[500.0, 1000.0])
 
 
+def test_files_on_one_axis_take_an_explicit_axis_and_say_so(samples):
+    _need("opus")
+    path = samples / "test.0000"
+    plain = read_spectra([path], block="rf")
+    assert "resampled" not in plain.metadata[0]  # nothing asked, nothing said
+    same = read_spectra([path], block="rf", resample=True)
+    np.testing.assert_array_equal(same.X, plain.X)
+    assert [m["resampled"] for m in same.metadata] == [False]
+    assert "resampled" not in same.DESCR
+    # an explicit axis is honoured even when the files share one already
+    target = np.linspace(1000.0, 3000.0, 11)
+    onto = read_spectra([path], block="rf", resample=target)
+    np.testing.assert_array_equal(onto.wavelengths, target)
+    assert onto.X.shape == (1, 11) and onto.metadata[0]["resampled"] is True
+    expected = np.interp(target, plain.wavelengths, plain.X[0])
+    if plain.wavelengths[0] > plain.wavelengths[-1]:  # a descending axis
+        expected = np.interp(target, plain.wavelengths[::-1], plain.X[0, ::-1])
+    np.testing.assert_allclose(onto.X[0], expected, rtol=1e-10)
+    assert "resampled onto a common axis" in onto.DESCR
+    # numpy's bool is a flag, not an axis
+    flag = read_spectra([path], block="rf", resample=np.bool_(True))
+    np.testing.assert_array_equal(flag.X, plain.X)
+
+
 def test_folder_with_different_kinds_or_units_refused(samples, tmp_path):
     _need("opus")
     _need("asd")
