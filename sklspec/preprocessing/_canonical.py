@@ -64,8 +64,8 @@ class CanonicalGrid(_BaseSpectralTransformer):
     records ``n_features_in_``). The axis of the spectra to transform comes,
     in this order, from the `wavelengths` argument of :meth:`transform`, the
     string column names of a DataFrame, the `wavelengths` parameter (when the
-    width matches it), or else the column index ``0 .. n_features - 1``
-    (then spectra of any width are taken to span the same range).
+    width matches it), or else none: then spectra of any width are taken to
+    span the same range, from 0 to 1 (``range_start`` 0, ``range_stop`` 1).
 
     Parameters
     ----------
@@ -74,7 +74,7 @@ class CanonicalGrid(_BaseSpectralTransformer):
     wavelengths : array-like of shape (n_features,), default=None
         Axis of the spectra seen at fit (and of any spectra of the same
         width at transform). None reads it from the column names of a
-        DataFrame, else uses the column index.
+        DataFrame, else spans 0 to 1 (any width the same range).
     unit : {"nm", "um", "cm-1"} or None, default=None
         Unit of the axis, and of `expected_range` and the range columns.
         Spectra on an axis in another unit are converted when
@@ -283,7 +283,9 @@ class CanonicalGrid(_BaseSpectralTransformer):
                     "wavelengths=...) or a DataFrame with wavelength column names "
                     "(a unit or an expected_range needs a known axis)."
                 )
-            return np.arange(n_features, dtype=float)
+            # every width spans the same range: 0 to 1, so that the range
+            # columns do not change with the width alone
+            return np.linspace(0.0, 1.0, n_features)
         if unit is not None:
             if unit not in _UNITS:
                 raise ValueError(

@@ -108,6 +108,8 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
         intercept = x_mean - slope * ref_mean
         X_tr = (Xd - intercept[:, None]) / np.where(flat, 1.0, slope)[:, None]
         X_tr[~flat] *= ref_scale
+        # a row without slope is x - a in its own units: undo the row scaling
+        X_tr[flat] *= peak[flat]
         return X_tr.astype(X.dtype, copy=False)
 
 

@@ -52,6 +52,15 @@ def test_msc_constant_spectrum_gives_zeros(spectra):
     np.testing.assert_allclose(Xt, 0.0, atol=1e-12)
 
 
+@pytest.mark.parametrize("scale", [1.0, 1e-6, 1e6])
+def test_msc_row_without_slope_is_x_minus_a_in_its_own_units(scale):
+    # orthogonal to the centred reference: no slope, the row is only centred
+    ref = np.array([0.0, 1.0, 0.0, 1.0])
+    x = scale * np.array([[1.0, 1.0, 3.0, 3.0]])
+    Xt = MultiplicativeScatterCorrection(reference=ref).fit(x).transform(x)
+    np.testing.assert_allclose(Xt, x - x.mean(), rtol=1e-12)
+
+
 @pytest.mark.parametrize(
     "reference, match",
     [
