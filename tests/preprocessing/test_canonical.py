@@ -270,3 +270,12 @@ def test_spectra_near_the_largest_float_keep_finite_stats(spectra, dtype):
     small = grid.transform(X)
     np.testing.assert_allclose(big[:, :16], small[:, :16], rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(big[:, 16:18], small[:, 16:18] * top, rtol=1e-5)
+
+
+def test_range_columns_do_not_change_with_the_width_without_an_axis():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3, 32)).cumsum(axis=1)
+    grid = CanonicalGrid(n_points=8).fit(X)
+    wide = np.repeat(X, 2, axis=1)  # the same spectra at twice the points
+    np.testing.assert_array_equal(grid.transform_stats(X)[:, 2:], [[0.0, 1.0]] * 3)
+    np.testing.assert_array_equal(grid.transform_stats(wide)[:, 2:], [[0.0, 1.0]] * 3)
