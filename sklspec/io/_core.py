@@ -137,14 +137,14 @@ def _axis_text(x: np.ndarray, unit: str) -> str:
     return f"{x.size} points, {x[0]:g} -> {x[-1]:g} {unit}"
 
 
-def _common_axis(items, resample):
-    """The one axis of all files, resampling them when asked.
+def _is_axis(resample) -> bool:
+    """Whether ``resample`` is an axis to resample onto (not a flag)."""
+    return resample is not None and not isinstance(resample, (bool, np.bool_))
 
-    Returns ``(x, [Y...], asked)``; `asked` says resampling was asked for
-    (``resample`` True or an axis), so that every row says whether its file
-    was changed.
-    """
-    explicit = resample is not None and not isinstance(resample, (bool, np.bool_))
+
+def _common_axis(items, resample):
+    """The one axis of all files, resampling them when asked; (x, [Y...])."""
+    explicit = _is_axis(resample)
     units = {(it[2].x_unit, it[2].axis_kind) for it in items}
     kinds = {it[2].kind for it in items}
     if len(units) > 1 or len(kinds) > 1:
@@ -170,7 +170,7 @@ def _common_axis(items, resample):
         else:
             groups.append((parsed.x, [p.name]))
     if len(groups) == 1 and not explicit:  # an explicit axis is always honoured
-        return x0, [it[2].Y for it in items], bool(resample)
+        return x0, [it[2].Y for it in items]
     unit = items[0][2].x_unit
     if not explicit and not resample:
         listing = "; ".join(
@@ -214,11 +214,12 @@ def _common_axis(items, resample):
             raise AxisMismatchError(
                 f"{str(p)!r}: cannot resample onto the common axis: {exc}"
             ) from exc
-    return target, out, True
+    return target, out
 
 
 def _bunch(items, *, resample=False, as_frame=False, name=None, source=None) -> Bunch:
-    x, Ys, asked = _common_axis(items, resample)
+    x, Ys = _common_axis(items, resample)
+    asked = _is_axis(resample) or bool(resample)
     dtype = np.result_type(*[Y.dtype for Y in Ys])
     if not np.issubdtype(dtype, np.floating):
         dtype = np.float64

@@ -107,9 +107,9 @@ class MultiplicativeScatterCorrection(OneToOneFeatureMixin, _BaseSpectralTransfo
         slope = np.where(flat, 0.0, num / (ref_c @ ref_c))
         intercept = x_mean - slope * ref_mean
         X_tr = (Xd - intercept[:, None]) / np.where(flat, 1.0, slope)[:, None]
-        X_tr[~flat] *= ref_scale
-        # a row without slope is x - a in its own units: undo the row scaling
-        X_tr[flat] *= peak[flat]
+        # back to the reference's units; a row without slope is x - a in its
+        # own units, so its row scaling is undone instead
+        X_tr *= np.where(flat[:, None], peak, ref_scale)
         return X_tr.astype(X.dtype, copy=False)
 
 
