@@ -20,6 +20,8 @@ from sklearn.base import is_regressor
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.parallel import Parallel, delayed
 
+from sklspec.evaluation._metrics import SCORERS
+
 # Short names shown for scikit-learn's negated error scorers (``neg_`` dropped).
 _ALIASES = {
     "root_mean_squared_error": "rmse",
@@ -43,13 +45,30 @@ class _Metric:
     direction: str  # "max", "min" or "zero": which shown value is best
 
 
-def _metric_from_key(key: str) -> _Metric:
-    if key.startswith("neg_"):
-        base = key[4:]
+def _metric_from_key(key: str, scoring=None) -> _Metric:
+    """The score column of scorer ``scoring`` (a name or a callable) under ``key``.
+
+    The sign and direction come from the scorer: a ``neg_...`` name, or a
+    scikit-learn scorer made with ``greater_is_better=False`` (``_sign ==
+    -1``), returns negated errors, shown positive and ranked lowest first;
+    ``bias`` is best at zero. Only a plain callable, which says nothing of its
+    sign, is read by its key. The shown name is the key, without the ``neg_``
+    of a negated score (``rmse`` for ``neg_root_mean_squared_error``).
+    """
+    scoring = key if scoring is None else scoring
+    if isinstance(scoring, str):
+        negated = scoring.startswith("neg_")
+        zero = scoring == "bias" or scoring.endswith("_bias")
+    elif getattr(scoring, "_sign", None) is not None:  # a scikit-learn scorer
+        negated = scoring._sign < 0
+        zero = scoring is SCORERS["bias"]
+    else:
+        negated = key.startswith("neg_")
+        zero = key == "bias" or key.endswith("_bias")
+    if negated:
+        base = key[4:] if key.startswith("neg_") else key
         return _Metric(key, _ALIASES.get(base, base), -1.0, "min")
-    if key == "bias" or key.endswith("_bias"):
-        return _Metric(key, key, 1.0, "zero")
-    return _Metric(key, key, 1.0, "max")
+    return _Metric(key, key, 1.0, "zero" if zero else "max")
 
 
 _CLASSIFICATION_TARGETS = (

@@ -66,7 +66,7 @@ def _resolve_scoring(
     if not scoring:
         raise ValueError("scoring must name at least one scorer.")
     scorers = {str(k): get_scorer(v) for k, v in scoring.items()}
-    metrics = [_common._metric_from_key(k) for k in scorers]
+    metrics = [_common._metric_from_key(str(k), v) for k, v in scoring.items()]
     names = [m.name for m in metrics]
     if len(set(names)) != len(names):
         raise ValueError(f"scoring gives several columns the same name: {names}.")
@@ -378,8 +378,11 @@ def compare(
     scoring : str, callable, list of str, dict or None, default=None
         Names known to :func:`sklspec.evaluation.get_scorer` (sklspec's
         ``"rpd"``, ``"rpiq"``, ``"lins_ccc"``, ``"bias"``, ``"neg_abs_bias"``
-        and all scikit-learn names) or scorers ``f(estimator, X, y)``. The
-        first one ranks the table. ``None`` uses ``accuracy``,
+        and all scikit-learn names) or scorers ``f(estimator, X, y)``; a
+        dict's keys name the columns. Negated errors (``neg_...`` names,
+        scorers made with ``greater_is_better=False``) are shown positive and
+        ranked lowest first, whatever their key. The first one ranks the
+        table. ``None`` uses ``accuracy``,
         ``balanced_accuracy``, ``f1_macro`` for classification and ``r2``,
         ``rmse`` (``neg_root_mean_squared_error`` shown positive), ``rpd``,
         ``rpiq``, ``lins_ccc``, ``bias`` for regression. The task is

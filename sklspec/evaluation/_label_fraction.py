@@ -518,7 +518,7 @@ def label_fraction_curve(
     if scoring is None:
         scoring = "accuracy" if task == "classification" else "r2"
     key = scoring if isinstance(scoring, str) else "score"
-    metric = _common._metric_from_key(key)
+    metric = _common._metric_from_key(key, scoring)
     scorer = get_scorer(scoring)
 
     draws = _make_draws(y, fractions, n_repeats, test_size, stratify, random_state)

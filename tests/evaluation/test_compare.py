@@ -155,6 +155,36 @@ def test_regression_defaults_rmse_positive(reg_data):
     assert "rmse ↓" in str(by_rmse)
 
 
+def test_dict_scoring_takes_sign_and_direction_from_the_scorer(reg_data):
+    # The key names the column; the scorer says whether it is a negated error
+    # (shown positive, lowest best) or best at zero, whatever the key says.
+    from sklearn.metrics import make_scorer, mean_absolute_error
+
+    X, y = reg_data
+    est = {"ridge": Ridge(1e-3), "mean": DummyRegressor()}
+    scoring = {
+        "err": "neg_mean_absolute_error",
+        "mae_callable": make_scorer(mean_absolute_error, greater_is_better=False),
+        "neg_fit": "r2",
+        "offset": "bias",
+    }
+    result = compare(est, X, y, cv=3, scoring=scoring)
+    assert result.metrics_ == ["err", "mae_callable", "neg_fit", "offset"]
+    text = str(result)
+    assert "err ↓" in text and "mae_callable ↓" in text
+    assert "neg_fit ↑" in text and "offset →0" in text
+    expected = -cross_val_score(
+        Ridge(1e-3),
+        X,
+        y,
+        cv=KFold(3, shuffle=True, random_state=0),
+        scoring="neg_mean_absolute_error",
+    )
+    for key in ("err", "mae_callable"):
+        np.testing.assert_allclose(result.scores_["ridge"][key], expected)
+    assert result.best_ == "ridge" and result.ranking_ == ["ridge", "mean"]
+
+
 def test_gridsearch_estimator_and_groups(reg_data):
     X, y = reg_data
     groups = np.repeat(np.arange(8), 10)

@@ -169,6 +169,18 @@ def test_regression_and_errors():
         scoring="neg_root_mean_squared_error",
     )
     assert res.metric_ == "rmse" and res.scores_["ridge"].min() > 0
+    # A callable scorer's sign comes from the scorer, not from a name.
+    from sklearn.metrics import make_scorer, mean_absolute_error
+
+    res = label_fraction_curve(
+        {"ridge": Ridge()},
+        X,
+        y,
+        fractions=(0.5,),
+        n_repeats=2,
+        scoring=make_scorer(mean_absolute_error, greater_is_better=False),
+    )
+    assert res.scores_["ridge"].min() > 0 and "lower is better" in str(res)
 
     Xc, yc = _data(40)
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
