@@ -100,11 +100,12 @@ def _parse_file(path, *, block=None, format=None) -> tuple[Path, str, _Parsed]:
             p,
         )
     if block is not None and fmt not in _BLOCK_FORMATS:
-        raise ValueError(
+        raise SpectrumFileError(
             f"{str(p)!r} is {FORMATS[fmt]['name']}, which holds one kind of "
             f"spectrum; block={block!r} applies to Bruker OPUS (a data block such "
             "as 'a', 'rf', 'sm') and ASD ('reflectance', 'radiance', "
-            "'digital_number') files only."
+            "'digital_number') files only. Read this file without block=.",
+            p,
         )
     return p, fmt, READERS[fmt](p, head, block)
 

@@ -253,8 +253,24 @@ def test_asd_quantities(samples, expected):
 
 def test_block_on_a_one_kind_format_is_refused(samples):
     _need("jcamp")
-    with pytest.raises(ValueError, match="block='a' applies to Bruker OPUS"):
+    with pytest.raises(SpectrumFileError, match="block='a' applies to Bruker OPUS"):
         read_spectrum(samples / "PE1800.DX", block="a")
+
+
+def test_block_on_a_one_kind_file_of_a_folder_is_left_out_with_warn(samples, tmp_path):
+    # errors="warn" leaves out the file block= does not apply to, like any
+    # file that cannot be read, and reads the others.
+    _need("opus")
+    _need("jcamp")
+    folder = _copy(samples, tmp_path / "run", ["test.0000", "PE1800.DX"])
+    with pytest.raises(SpectrumFileError, match="PE1800.DX"):
+        read_spectra(folder, block="rf")
+    with pytest.warns(UserWarning, match=r"left out 1 of 2 files: .*PE1800\.DX"):
+        data = read_spectra(folder, block="rf", errors="warn")
+    assert [Path(f).name for f in data.files] == ["test.0000"]
+    np.testing.assert_array_equal(
+        data.X, read_spectrum(samples / "test.0000", block="rf").X
+    )
 
 
 # ------------------------------------------------------------ several files
