@@ -159,7 +159,8 @@ def coverage_table(
     test_size : float or int, default=0.25
         Held-out part of each outer split.
     calibration_size : float or int, default=0.25
-        Calibration part of the training data for ``"split"``.
+        Calibration part of the training data for ``"split"`` (a fraction
+        or number of the groups when ``groups`` is given).
     cv : int or splitter, default=5
         Folds of ``"cv_plus"``.
     conformity_score : str or MAPIE score, optional

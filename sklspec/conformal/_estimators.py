@@ -330,7 +330,9 @@ class ConformalRegressor(RegressorMixin, _ConformalBase):
         no data held out, narrower intervals on small sets).
     calibration_size : float or int, default=0.25
         For ``"split"``: fraction (or number) of the samples held out for
-        calibration.
+        calibration. With ``groups`` passed to ``fit``, of the groups
+        (:class:`~sklearn.model_selection.GroupShuffleSplit`): whole groups
+        are held out, so the number of samples varies with the groups' sizes.
     cv : int or cross-validation splitter, default=5
         For ``"cv_plus"``: folds (an int gives a shuffled ``KFold`` seeded by
         ``random_state``; ``LeaveOneOut()`` gives the jackknife+).
@@ -468,7 +470,9 @@ class ConformalClassifier(ClassifierMixin, _ConformalBase):
         ``"split"``: one fit, calibration on a held-out stratified part.
         ``"cv_plus"``: ``cv`` fits, out-of-fold scores of every sample.
     calibration_size : float or int, default=0.25
-        For ``"split"``: fraction (or number) held out for calibration.
+        For ``"split"``: fraction (or number) held out for calibration; of
+        the groups when ``groups`` are passed to ``fit`` (whole groups held
+        out, :class:`~sklearn.model_selection.GroupShuffleSplit`).
     cv : int or cross-validation splitter, default=5
         For ``"cv_plus"`` (an int gives a shuffled ``StratifiedKFold``).
     conformity_score : str or MAPIE score, default=None

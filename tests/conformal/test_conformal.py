@@ -182,6 +182,11 @@ def test_groups_keep_replicates_together():
         X, y, groups=groups
     )
     assert model.n_calibration_ % 3 == 0
+    # calibration_size counts groups, not samples: 10 of 40 groups of 3.
+    model = ConformalRegressor(
+        PLSRegression(5), calibration_size=10, random_state=0
+    ).fit(X, y, groups=groups)
+    assert model.n_calibration_ == 30
 
 
 def test_seeded_fits_are_reproducible(regression_data):
