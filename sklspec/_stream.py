@@ -134,6 +134,13 @@ class SpectraSource:
         The library (see :func:`is_stream`).
     name : str, default="the estimator"
         Named in error messages.
+    network_input : bool, default=True
+        The blocks go to a float32 network as they are: they come as
+        float32, and magnitudes outside
+        :data:`~sklspec.utils._validation.FLOAT32_MAGNITUDE_RANGE` are refused.
+        False for blocks that a preprocessing (the canonical grid, which
+        rescales every row) maps first: they keep their floating
+        dtype (integers come as float64) and any finite magnitude.
 
     Attributes
     ----------
@@ -143,8 +150,9 @@ class SpectraSource:
         Spectra in the library (None for an iterable until it is first read).
     """
 
-    def __init__(self, X, *, name: str = "the estimator"):
+    def __init__(self, X, *, name: str = "the estimator", network_input: bool = True):
         self.name = name
+        self.network_input = network_input
         self.X = X
         self._on_disk = _is_disk_array(X)
         if self._on_disk:
@@ -199,7 +207,9 @@ class SpectraSource:
                 f"library's spectra have {self.n_features}. Resample every "
                 "batch onto one axis (sklspec.preprocessing.Resample) first."
             )
-        if block.size:
+        if not self.network_input:
+            block = block if block.dtype.kind == "f" else block.astype(np.float64)
+        elif block.size:
             values = block if block.dtype.kind == "f" else block.astype(np.float64)
             with np.errstate(invalid="ignore"):  # NaN is refused below
                 big = max(
@@ -217,7 +227,8 @@ class SpectraSource:
                     "Rescale the library (e.g. to absorbance or reflectance "
                     "units) first."
                 )
-        block = block.astype(np.float32, copy=False)
+        if self.network_input:
+            block = block.astype(np.float32, copy=False)
         finite = np.isfinite(block).all(axis=1)
         if not finite.all():
             bad = start + int(np.flatnonzero(~finite)[0])
@@ -229,7 +240,7 @@ class SpectraSource:
         return block
 
     def blocks(self, rng: np.random.Generator | None = None, block_rows=BLOCK_ROWS):
-        """Yield the library as validated float32 blocks.
+        """Yield the library as validated blocks (float32 for a network).
 
         Parameters
         ----------

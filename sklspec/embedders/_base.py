@@ -750,9 +750,10 @@ class BaseEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 f"{name}.fit takes {', '.join(given)} only with in-memory "
                 "spectra, not with a streamed library."
             )
-        source = SpectraSource(X, name=name)
         grid = self._make_grid()
         self.grid_ = grid
+        # the grid rescales every row: its input may hold any finite magnitude
+        source = SpectraSource(X, name=name, network_input=grid is None)
         preprocess = None
         if grid is not None:
             grid.fit(next(iter(source.blocks())))

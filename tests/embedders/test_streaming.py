@@ -393,6 +393,25 @@ def test_values_beyond_float32_are_refused_in_memory_and_streamed(tmp_path, scal
             cls(**FAST[cls]).fit(X)
 
 
+@pytest.mark.parametrize("scale", [1e33, 1e-33, 1e300])
+def test_a_grid_embedder_streams_any_finite_magnitude_as_in_memory(tmp_path, scale):
+    # The canonical grid rescales every row before the network sees it, so a
+    # grid embedder takes spectra beyond the float32 range in memory; the
+    # streamed fit takes them too, and learns what it learns at scale 1.
+    X = _library().astype(np.float64)
+    np.save(tmp_path / "one.npy", X)
+    np.save(tmp_path / "far.npy", X * scale)
+    kw = dict(random_state=0, grid=32, **FAST[MAEEmbedder])
+    MAEEmbedder(**kw).fit(X * scale)  # in memory: accepted
+    far = MAEEmbedder(**kw).fit(np.load(tmp_path / "far.npy", mmap_mode="r"))
+    one = MAEEmbedder(**kw).fit(np.load(tmp_path / "one.npy", mmap_mode="r"))
+    Z_far, Z_one = far.transform(X[:16] * scale), one.transform(X[:16])
+    # the network's part alike; offset and scale in input units; range alike
+    np.testing.assert_allclose(Z_far[:, :-4], Z_one[:, :-4], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(Z_far[:, -4:-2], Z_one[:, -4:-2] * scale, rtol=1e-5)
+    np.testing.assert_array_equal(Z_far[:, -2:], Z_one[:, -2:])
+
+
 def test_values_inside_the_float32_range_embed_apart():
     X = _library()[:64].astype(np.float64)
     for scale, beyond in [(1e-28, 1e-5), (1e28, 1e5)]:
