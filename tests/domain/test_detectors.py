@@ -1,5 +1,8 @@
 """Applicability-domain detectors: reference statistics, false-alarm rate, shifts."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -503,6 +506,29 @@ def _real_shifts():
     return found
 
 
+#: the rows of the AUROC table of docs/user_guide/domain.rst, by detector label
+_DOC_ROWS = {
+    "PCA T²": "PCA t2",
+    "PCA Q": "PCA q",
+    "PCA combined": "PCA combined",
+    "PCA scores + Mahalanobis": "PCA+Mahalanobis",
+    "PCA scores + k-NN": "PCA+kNN",
+    "VAE reconstruction error": "VAE reconstruction",
+}
+
+
+def _documented_aurocs() -> dict[str, float]:
+    """The shoot-out AUROCs the user guide's domain page shows."""
+    page = Path(__file__).resolve().parents[2] / "docs/user_guide/domain.rst"
+    shown = {}
+    for line in page.read_text(encoding="utf-8").splitlines():
+        for start, label in _DOC_ROWS.items():
+            if line.startswith(start + " ") and re.search(r"\d\.\d\d$", line):
+                shown[label] = float(line.split()[-1])
+    assert len(shown) == len(_DOC_ROWS), f"the AUROC table of {page} changed form"
+    return shown
+
+
 @pytest.mark.realdata
 @pytest.mark.slow
 def test_other_instrument_is_detected_on_real_data():
@@ -538,4 +564,10 @@ def test_other_instrument_is_detected_on_real_data():
         assert aucs["PCA q"] > 0.7, (name, aucs)
         assert aucs["PCA combined"] > 0.7, (name, aucs)
         assert aucs["VAE reconstruction"] > 0.7, (name, aucs)
+        # the figures the user guide shows (within one unit of their last digit)
+        if name.startswith("shootout"):
+            for label, auc in _documented_aurocs().items():
+                assert abs(aucs[label] - auc) <= 0.0100001, (label, aucs[label], auc)
+        else:  # "every one of them reaches 0.99-1.00"
+            assert min(aucs.values()) >= 0.985, (name, aucs)
     print("\n" + "\n".join(rows))
