@@ -38,6 +38,7 @@ MARK = ".. tested-example"
 PAGES = {
     "conformal.rst": (("tecator", "tablets_nir"), 12),
     "domain.rst": (("shootout2002_tablets",), 4),
+    "transfer.rst": (("corn",), 6),
 }
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NUMERIC_START = re.compile(r"^\s*[\[(]*\s*-?\d")
