@@ -207,10 +207,9 @@ class SpectraSource:
                 f"library's spectra have {self.n_features}. Resample every "
                 "batch onto one axis (sklspec.preprocessing.Resample) first."
             )
-        if not self.network_input:
-            block = block if block.dtype.kind == "f" else block.astype(np.float64)
-        elif block.size:
-            values = block if block.dtype.kind == "f" else block.astype(np.float64)
+        # integers as float64: -min does not wrap around, the values stay exact
+        values = block if block.dtype.kind == "f" else block.astype(np.float64)
+        if self.network_input and block.size:
             with np.errstate(invalid="ignore"):  # NaN is refused below
                 big = max(
                     float(np.nanmax(values, initial=-np.inf)),
@@ -227,8 +226,7 @@ class SpectraSource:
                     "Rescale the library (e.g. to absorbance or reflectance "
                     "units) first."
                 )
-        if self.network_input:
-            block = block.astype(np.float32, copy=False)
+        block = block.astype(np.float32, copy=False) if self.network_input else values
         finite = np.isfinite(block).all(axis=1)
         if not finite.all():
             bad = start + int(np.flatnonzero(~finite)[0])

@@ -141,12 +141,12 @@ def run_page(blocks: list[str], page: str) -> int:
                 k += 1
             rows = [row for row in table[1:] if _NUMERIC_START.match(row)]
             if table and rows:
-                _check(_numbers(" ".join(rows)), _repr_numbers(value, table), where)
+                _check(_numbers(" ".join(rows)), _repr_numbers(value), where)
                 checked += 1
     return checked
 
 
-def _repr_numbers(value, table: list[str]) -> np.ndarray:
+def _repr_numbers(value) -> np.ndarray:
     """The numbers of the value's ``repr`` below the header line."""
     text = repr(value).splitlines()
     return np.array([float(s) for s in _NUMBER.findall(" ".join(text[1:]))])
