@@ -1,7 +1,7 @@
 """Speed: training and embedding rates against the matmul rate, streaming
 memory on on-disk libraries, and one comparison serial / n_jobs / dask.
 
-Issue #12 item 5. Four parts, each measured in this run:
+Issue #12 item 5. Five parts, each measured in this run:
 
 * **matmul**: the machine's fp32 matmul rate (torch, its threads), the
   yardstick of the rates below.
@@ -12,6 +12,9 @@ Issue #12 item 5. Four parts, each measured in this run:
   the FLOP rate it achieves (FLOPs counted by
   :class:`torch.utils.flop_counter.FlopCounterMode`) divided by the matmul
   rate.
+* **shapes**: the same embedding ratio for MAE encoders near the
+  defaults (fewer heads, wider tokens), randomly initialised: what an
+  architecture change would give (not a bar).
 * **stream**: pretraining (the shipped architecture, MAE on a 256-point
   grid, one epoch) on synthetic on-disk libraries of 30,000 and 300,000
   spectra × 1,700 points (``.npy`` opened as a memmap), each in a fresh
@@ -414,6 +417,81 @@ def _module_input(emb, X: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(grid.transform(X)[:, : grid.n_points], dtype=np.float32)
 
 
+# ------------------------------------------------------------------- shapes
+#: (label, width, pooling, embed_dim, num_heads) of the architecture sweep:
+#: MAEEmbedder()'s encoder (depth 2, 16-point patches) on ``--width`` points
+#: with a CLS read-out, and the shipped encoder's on its 256-point grid with
+#: the flattened read-out; ``None`` width is ``--width``.
+SHAPES = (
+    ("MAEEmbedder() (64-d, 4 heads)", None, "cls", 64, 4),
+    ("MAEEmbedder(num_heads=2)", None, "cls", 64, 2),
+    ("MAEEmbedder(num_heads=1)", None, "cls", 64, 1),
+    ("MAEEmbedder(embed_dim=96, num_heads=2)", None, "cls", 96, 2),
+    ("MAEEmbedder(embed_dim=128, num_heads=2)", None, "cls", 128, 2),
+    ("sklspec-base architecture (64-d, 4 heads)", 256, "flatten", 64, 4),
+    ("sklspec-base architecture, 2 heads", 256, "flatten", 64, 2),
+    ("sklspec-base architecture, 1 head", 256, "flatten", 64, 1),
+)
+
+
+def bench_shapes(run: Run, width: int, n: int, smoke: bool):
+    """Embedding rate and FLOP ratio of MAE encoders near the defaults.
+
+    Randomly initialised (the rate does not depend on the weights), run as
+    :class:`~sklspec.embedders.MAEEmbedder` runs them: batches of
+    ``MAEEmbedder._embed_tokens`` tokens, its inference path, each timing
+    paired with a matmul yardstick measured right after it.
+    """
+    import torch
+
+    from sklspec._torch import predict
+    from sklspec.embedders import MAEEmbedder
+    from sklspec.nn import MaskedAutoencoder1d
+
+    rows = []
+    repeats = 3 if smoke else 5
+    for label, w, pooling, dim, heads in SHAPES:
+        w = width if w is None else w
+        X = _synthetic(n, w).astype(np.float32)
+        torch.manual_seed(0)
+        module = MaskedAutoencoder1d(
+            w, patch_size=16, embed_dim=dim, depth=2, num_heads=heads,
+            decoder_dim=64, decoder_heads=4,
+        ).eval()  # fmt: skip
+        rows_per_batch = max(
+            1, MAEEmbedder._embed_tokens // (module.encoder.n_patches + 1)
+        )
+
+        def embed(xb, m=module, p=pooling):
+            return m.embed(xb, pooling=p)
+
+        def embed_all(m=module, x=X, e=embed, b=rows_per_batch):
+            return predict(m, x, e, batch_size=b)
+
+        flops = _flops(lambda e=embed, x=X: e(torch.from_numpy(x[:256]))) / 256
+        rates, beside = [], []
+        for _ in range(repeats):
+            rates.append(_rate(embed_all, n, 1))
+            beside.append(matmul_gflops(1024))
+        rows.append(
+            {
+                "architecture": label,
+                "width": w,
+                "pooling": pooling,
+                "embed_mflop_per_spectrum": flops / 1e6,
+                "module_spectra_s": float(np.median(rates)),
+                "embed_ratio": float(
+                    np.median([r * flops / (g * 1e9) for r, g in zip(rates, beside)])
+                ),
+            }
+        )
+        run.log(
+            f"shape {label}: {rows[-1]['module_spectra_s']:,.0f} spectra/s, "
+            f"{rows[-1]['embed_ratio']:.2f} of the matmul"
+        )
+    return rows
+
+
 # ------------------------------------------------------------------- stream
 def _die_with_parent() -> None:
     """In the child, before ``exec``: ask Linux for SIGTERM when the parent
@@ -582,8 +660,8 @@ def main(argv=None):
     )  # fmt: skip
     p.add_argument("--workdir", default=None, help="folder of the on-disk libraries")
     p.add_argument(
-        "--parts", nargs="+", default=["embedders", "stream", "compare"],
-        choices=["embedders", "stream", "compare"],
+        "--parts", nargs="+", default=["embedders", "shapes", "stream", "compare"],
+        choices=["embedders", "shapes", "stream", "compare"],
     )  # fmt: skip
     args = p.parse_args(argv)
     run = Run("speed", argv)
@@ -693,6 +771,40 @@ def main(argv=None):
                 for r in sorted(rows, key=lambda r: r["embed_ratio"])[:2]
             )
             + ".",
+            "",
+        ]
+    if "shapes" in args.parts:
+        rows = bench_shapes(run, args.width, args.n_embed, args.smoke)
+        payload["shapes"] = rows
+        body += [
+            "## What the architecture allows",
+            "",
+            "Not a bar: the embedding ratio of MAE encoders near the defaults "
+            "(depth 2, 16-point patches; randomly initialised, since the rate "
+            "does not depend on the weights), run as `MAEEmbedder` runs them "
+            "(its batches of tokens and inference path), each timing paired "
+            "with a matmul yardstick as above (median of the pairs). The same "
+            "FLOPs at fewer heads change only the attention's shapes (fewer, "
+            "longer dot products, fewer softmax rows); a wider encoder spends "
+            "more of its time in matrix products but embeds fewer spectra a "
+            "second.",
+            "",
+            table(
+                rows,
+                [
+                    "architecture",
+                    "width",
+                    "pooling",
+                    "embed_mflop_per_spectrum",
+                    "module_spectra_s",
+                    "embed_ratio",
+                ],
+                {
+                    "embed_mflop_per_spectrum": "{:.2f}",
+                    "module_spectra_s": "{:,.0f}",
+                    "embed_ratio": "{:.2f}",
+                },
+            ),  # fmt: skip
             "",
         ]
     if "stream" in args.parts:
