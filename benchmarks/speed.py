@@ -279,11 +279,7 @@ def bench_embedders(
         )
         ops_ratio = ops_flops / ops_seconds / (matmul_gflops(1024) * 1e9)
         ops_share = ops_seconds / len(G_batch) * module_rate
-        embed_ratio = float(
-            np.median(
-                [r * embed_flops / (g * 1e9) for r, g in zip(module_rates, beside)]
-            )
-        )
+        embed_ratio = _paired_ratio(module_rates, beside, embed_flops)
         rows.append(
             {
                 "embedder": name,
@@ -418,71 +414,68 @@ def _module_input(emb, X: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------- shapes
-#: (label, width, pooling, embed_dim, num_heads) of the architecture sweep:
-#: MAEEmbedder()'s encoder (depth 2, 16-point patches) on ``--width`` points
-#: with a CLS read-out, and the shipped encoder's on its 256-point grid with
-#: the flattened read-out; ``None`` width is ``--width``.
+#: (label, MAEEmbedder parameters) of the architecture sweep: the default
+#: encoder (depth 2, 16-point patches, CLS read-out) on ``--width`` points,
+#: and the shipped encoder's architecture (its 256-point grid, flattened
+#: read-out, no input normalisation).
+_BASE = {"grid": 256, "pooling": "flatten", "normalize": None}
 SHAPES = (
-    ("MAEEmbedder() (64-d, 4 heads)", None, "cls", 64, 4),
-    ("MAEEmbedder(num_heads=2)", None, "cls", 64, 2),
-    ("MAEEmbedder(num_heads=1)", None, "cls", 64, 1),
-    ("MAEEmbedder(embed_dim=96, num_heads=2)", None, "cls", 96, 2),
-    ("MAEEmbedder(embed_dim=128, num_heads=2)", None, "cls", 128, 2),
-    ("sklspec-base architecture (64-d, 4 heads)", 256, "flatten", 64, 4),
-    ("sklspec-base architecture, 2 heads", 256, "flatten", 64, 2),
-    ("sklspec-base architecture, 1 head", 256, "flatten", 64, 1),
+    ("MAEEmbedder() (64-d, 4 heads)", {}),
+    ("MAEEmbedder(num_heads=2)", {"num_heads": 2}),
+    ("MAEEmbedder(num_heads=1)", {"num_heads": 1}),
+    ("MAEEmbedder(embed_dim=96, num_heads=2)", {"embed_dim": 96, "num_heads": 2}),
+    ("MAEEmbedder(embed_dim=128, num_heads=2)", {"embed_dim": 128, "num_heads": 2}),
+    ("sklspec-base architecture (64-d, 4 heads)", _BASE),
+    ("sklspec-base architecture, 2 heads", {**_BASE, "num_heads": 2}),
+    ("sklspec-base architecture, 1 head", {**_BASE, "num_heads": 1}),
 )
+
+
+def _paired_ratio(rates, beside, flops: float) -> float:
+    """Median over the pairs of (FLOP rate of a timing) / (matmul after it)."""
+    return float(np.median([r * flops / (g * 1e9) for r, g in zip(rates, beside)]))
 
 
 def bench_shapes(run: Run, width: int, n: int, smoke: bool):
     """Embedding rate and FLOP ratio of MAE encoders near the defaults.
 
-    Randomly initialised (the rate does not depend on the weights), run as
-    :class:`~sklspec.embedders.MAEEmbedder` runs them: batches of
-    ``MAEEmbedder._embed_tokens`` tokens, its inference path, each timing
-    paired with a matmul yardstick measured right after it.
+    Each an untrained :class:`~sklspec.embedders.MAEEmbedder` (``fit`` with
+    ``max_epochs=0``: the rate does not depend on the weights), its network
+    timed on its own input as :func:`bench_embedders` times it (its batches,
+    its inference path), each timing paired with a matmul yardstick
+    measured right after it.
     """
     import torch
 
-    from sklspec._torch import predict
     from sklspec.embedders import MAEEmbedder
-    from sklspec.nn import MaskedAutoencoder1d
 
+    X = _synthetic(n, width)
     rows = []
     repeats = 3 if smoke else 5
-    for label, w, pooling, dim, heads in SHAPES:
-        w = width if w is None else w
-        X = _synthetic(n, w).astype(np.float32)
-        torch.manual_seed(0)
-        module = MaskedAutoencoder1d(
-            w, patch_size=16, embed_dim=dim, depth=2, num_heads=heads,
-            decoder_dim=64, decoder_heads=4,
-        ).eval()  # fmt: skip
-        rows_per_batch = max(
-            1, MAEEmbedder._embed_tokens // (module.encoder.n_patches + 1)
+    for label, params in SHAPES:
+        emb = MAEEmbedder(max_epochs=0, random_state=0, **params).fit(X[:64])
+        G = _module_input(emb, X)
+        options = emb._embed_options()
+        flops = (
+            _flops(
+                lambda e=emb, g=G[:256], o=options: e.module_.embed(
+                    torch.from_numpy(g), **o
+                )
+            )
+            / 256
         )
-
-        def embed(xb, m=module, p=pooling):
-            return m.embed(xb, pooling=p)
-
-        def embed_all(m=module, x=X, e=embed, b=rows_per_batch):
-            return predict(m, x, e, batch_size=b)
-
-        flops = _flops(lambda e=embed, x=X: e(torch.from_numpy(x[:256]))) / 256
         rates, beside = [], []
         for _ in range(repeats):
-            rates.append(_rate(embed_all, n, 1))
+            rates.append(_rate(lambda e=emb, g=G: e._embed(g), n, 1))
             beside.append(matmul_gflops(1024))
         rows.append(
             {
                 "architecture": label,
-                "width": w,
-                "pooling": pooling,
+                "width": G.shape[1],
+                "pooling": options["pooling"],
                 "embed_mflop_per_spectrum": flops / 1e6,
                 "module_spectra_s": float(np.median(rates)),
-                "embed_ratio": float(
-                    np.median([r * flops / (g * 1e9) for r, g in zip(rates, beside)])
-                ),
+                "embed_ratio": _paired_ratio(rates, beside, flops),
             }
         )
         run.log(
